@@ -1,0 +1,24 @@
+//===- Passes.h - tcc transformation passes ---------------------*- C++ -*-===//
+
+#ifndef TCC_TRANSFORMS_PASSES_H
+#define TCC_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::tcc {
+
+/// Argument attribute naming the global that holds a parameter's initial
+/// value: `{tcc.param = @fc1.weight}`.
+inline constexpr llvm::StringLiteral kParamAttrName = "tcc.param";
+
+#define GEN_PASS_DECL
+#include "tcc/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "tcc/Transforms/Passes.h.inc"
+
+} // namespace mlir::tcc
+
+#endif // TCC_TRANSFORMS_PASSES_H

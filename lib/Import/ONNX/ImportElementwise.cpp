@@ -1,0 +1,9 @@
+//===- ImportElementwise.cpp - ONNX Elementwise ops ---------------------------------===//
+
+#include "ImporterImpl.h"
+
+using namespace mlir;
+using namespace mlir::tcc;
+using namespace mlir::tcc::onnx_import;
+
+void mlir::tcc::onnx_import::registerElementwiseImporters(ImportTable &table) {}

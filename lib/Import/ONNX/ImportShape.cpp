@@ -1,0 +1,9 @@
+//===- ImportShape.cpp - ONNX Shape ops ---------------------------------===//
+
+#include "ImporterImpl.h"
+
+using namespace mlir;
+using namespace mlir::tcc;
+using namespace mlir::tcc::onnx_import;
+
+void mlir::tcc::onnx_import::registerShapeImporters(ImportTable &table) {}

@@ -1,0 +1,537 @@
+//===- ONNXImporter.cpp - ONNX model to tcc module -----------------------===//
+//
+// Reads and validates the model, creates the function signature (parameters,
+// inputs, outputs), walks the nodes in order and dispatches each to its op
+// family's importer through the op-type table. Values known at import time
+// (constants and the shape arithmetic PyTorch exports) are tracked beside
+// the SSA values and folded on the host.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+#include "tcc/Import/ONNXImporter.h"
+#include "tcc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
+
+#include <fstream>
+#include <iterator>
+
+using namespace mlir;
+using namespace mlir::tcc;
+using namespace mlir::tcc::onnx_import;
+
+namespace mlir::tcc::onnx_import {
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *ctx, StringRef path, const ONNXImportOptions &opts)
+      : ctx(ctx), path(path.str()), opts(opts), b(ctx) {
+    baseDir = llvm::sys::path::parent_path(path).str();
+  }
+
+  OwningOpRef<ModuleOp> run();
+
+  MLIRContext *ctx;
+  std::string path, baseDir;
+  const ONNXImportOptions &opts;
+  OpBuilder b;
+  int64_t opset = 0;
+  llvm::StringMap<ValueEntry> values;
+
+  LogicalResult fileError(const Twine &msg) {
+    emitError(FileLineColLoc::get(ctx, path, 0, 0)) << msg;
+    return failure();
+  }
+
+private:
+  FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &info);
+  LogicalResult importNode(const onnx::NodeProto &node, size_t index,
+                           const ImportTable &table);
+};
+
+} // namespace mlir::tcc::onnx_import
+
+//===----------------------------------------------------------------------===//
+// NodeContext
+//===----------------------------------------------------------------------===//
+
+LogicalResult NodeContext::error(const Twine &msg) {
+  std::string name = node.name().empty() ? "<unnamed>" : node.name();
+  emitError(loc) << "node '" << name << "' (" << node.op_type() << ", opset "
+                 << opset << "): " << msg;
+  return failure();
+}
+
+Value NodeContext::input(size_t i) {
+  if (!hasInput(i)) {
+    (void)error("input " + Twine(i) + " is required");
+    return {};
+  }
+  ValueEntry &e = graph.values[node.input(i)];
+  if (!e.value && e.constant)
+    e.value = constant(*e.constant);
+  return e.value;
+}
+
+RankedTensorType NodeContext::inputType(size_t i) {
+  Value v = input(i);
+  return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+const HostTensor *NodeContext::constantInput(size_t i) {
+  if (!hasInput(i))
+    return nullptr;
+  ValueEntry &e = graph.values[node.input(i)];
+  if (e.constant)
+    return &*e.constant;
+  return e.specialized;
+}
+
+FailureOr<const HostTensor *>
+NodeContext::requireConstantInput(size_t i, StringRef what) {
+  if (const HostTensor *t = constantInput(i))
+    return t;
+  (void)error(what + " (input " + Twine(i) +
+              ") must be known at compile time: a constant, an initializer, "
+              "a computation on shapes, or a graph input given to tcc-run");
+  return failure();
+}
+
+bool NodeContext::allInputsConstant() {
+  for (size_t i = 0; i < numInputs(); ++i)
+    if (hasInput(i) && !graph.values[node.input(i)].constant)
+      return false;
+  return true;
+}
+
+void NodeContext::setOutput(size_t i, Value v) {
+  if (wantsOutput(i))
+    graph.values[node.output(i)] = ValueEntry{v, std::nullopt, nullptr};
+}
+
+void NodeContext::setOutputConstant(size_t i, HostTensor t) {
+  if (wantsOutput(i))
+    graph.values[node.output(i)] = ValueEntry{Value(), std::move(t), nullptr};
+}
+
+const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeContext::attrInt(StringRef name, int64_t dflt) const {
+  const auto *a = attr(name);
+  return a ? a->i() : dflt;
+}
+
+float NodeContext::attrFloat(StringRef name, float dflt) const {
+  const auto *a = attr(name);
+  return a ? a->f() : dflt;
+}
+
+std::string NodeContext::attrString(StringRef name, StringRef dflt) const {
+  const auto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+
+std::optional<SmallVector<int64_t>>
+NodeContext::attrInts(StringRef name) const {
+  const auto *a = attr(name);
+  if (!a)
+    return std::nullopt;
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+std::optional<SmallVector<float>>
+NodeContext::attrFloats(StringRef name) const {
+  const auto *a = attr(name);
+  if (!a)
+    return std::nullopt;
+  return SmallVector<float>(a->floats().begin(), a->floats().end());
+}
+
+/// Constants above this many elements are stored as resource blobs, so IR
+/// dumps stay readable.
+static constexpr int64_t kInlineConstantLimit = 16;
+
+static ElementsAttr toElementsAttr(MLIRContext *ctx, const HostTensor &t,
+                                   StringRef blobName) {
+  auto type = RankedTensorType::get(t.shape, elementTypeOf(ctx, t.dtype));
+  if (t.dtype == DType::Bool) {
+    SmallVector<bool> bits(t.data.begin(), t.data.end());
+    return DenseElementsAttr::get(type, bits);
+  }
+  if (t.numElements() > kInlineConstantLimit) {
+    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(reinterpret_cast<const char *>(t.data.data()),
+                       t.data.size()),
+        alignof(double));
+    return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  }
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(reinterpret_cast<const char *>(t.data.data()),
+                           t.data.size()));
+}
+
+Value NodeContext::constant(const HostTensor &t) {
+  auto attr = toElementsAttr(b.getContext(), t, "constant");
+  return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+}
+
+Value NodeContext::scalar(Type type, double v) {
+  auto tt = RankedTensorType::get({}, type);
+  TypedAttr el = isa<FloatType>(type)
+                     ? TypedAttr(b.getFloatAttr(type, v))
+                     : TypedAttr(b.getIntegerAttr(type, int64_t(v)));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(tt, el));
+}
+
+Value NodeContext::reshape(Value v, ArrayRef<int64_t> shape) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getShape() == shape)
+    return v;
+  return ReshapeOp::create(b, loc, t.clone(shape), v);
+}
+
+Value NodeContext::convert(Value v, Type type) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getElementType() == type)
+    return v;
+  return ConvertOp::create(b, loc, t.clone(type), v);
+}
+
+FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
+                                              StringRef what) {
+  if (axis < -rank || axis >= std::max<int64_t>(rank, 1) ||
+      (rank == 0 && axis != 0 && axis != -1)) {
+    (void)error(what + " " + Twine(axis) + " is out of range for rank " +
+                Twine(rank));
+    return failure();
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+static std::string describeShape(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::inputType(const onnx::ValueInfoProto &info) {
+  const std::string &name = info.name();
+  if (!info.type().has_tensor_type())
+    return fileError("graph input '" + name + "' is not a tensor");
+  const auto &tt = info.type().tensor_type();
+  auto dtype = dtypeFromONNX(tt.elem_type());
+  if (!dtype)
+    return fileError("graph input '" + name + "' has element type " +
+                     Twine(tt.elem_type()) + ", which tcc does not support");
+  auto it = opts.inputValues.find(name);
+  const HostTensor *given = it == opts.inputValues.end() ? nullptr : it->second;
+  if (given && given->dtype != *dtype)
+    return fileError("graph input '" + name + "' is " +
+                     ::tccrt::dtypeName(*dtype) + " but the value given is " +
+                     given->describe());
+  SmallVector<int64_t> shape;
+  if (tt.has_shape()) {
+    const auto &dims = tt.shape().dim();
+    if (given && (size_t)dims.size() != given->shape.size())
+      return fileError("graph input '" + name + "' has rank " +
+                       Twine(dims.size()) + " but the value given is " +
+                       given->describe());
+    for (int i = 0; i < dims.size(); ++i) {
+      const auto &d = dims[i];
+      if (d.has_dim_value() && d.dim_value() >= 0) {
+        if (given && given->shape[i] != d.dim_value())
+          return fileError("graph input '" + name + "' has dimension " +
+                           Twine(i) + " of size " + Twine(d.dim_value()) +
+                           " but the value given is " + given->describe());
+        shape.push_back(d.dim_value());
+      } else if (given) {
+        shape.push_back(given->shape[i]);
+      } else if (i == 0 && opts.batch) {
+        shape.push_back(*opts.batch);
+      } else {
+        return fileError("graph input '" + name + "' has a dynamic dimension " +
+                         Twine(i) +
+                         (d.has_dim_param() ? " ('" + d.dim_param() + "')" : "") +
+                         "; give its size with --batch (first dimension) or "
+                         "an input value");
+      }
+    }
+  } else if (given) {
+    shape.assign(given->shape.begin(), given->shape.end());
+  } else {
+    return fileError("graph input '" + name + "' has no shape");
+  }
+  return RankedTensorType::get(shape, elementTypeOf(ctx, *dtype));
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        size_t index, const ImportTable &table) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  Location loc = NameLoc::get(StringAttr::get(ctx, name),
+                              FileLineColLoc::get(ctx, path, 0, 0));
+  NodeContext nc(*this, node, b, loc, opset);
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return nc.error("domain '" + node.domain() + "' is not supported (only "
+                    "the default ONNX domain is)");
+  for (int i = 0; i < node.input_size(); ++i)
+    if (!node.input(i).empty() && !values.count(node.input(i)))
+      return nc.error("input '" + node.input(i) +
+                      "' is not produced by any earlier node, initializer or "
+                      "graph input");
+  auto it = table.find(node.op_type());
+  if (it == table.end())
+    return nc.error("unsupported ONNX op '" + node.op_type() + "'");
+  if (failed(it->second(nc)))
+    return failure();
+  for (int i = 0; i < node.output_size(); ++i)
+    if (!node.output(i).empty() && !values.count(node.output(i)))
+      return nc.error("output " + Twine(i) + " ('" + node.output(i) +
+                      "') is not supported");
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run() {
+  // Read and parse.
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    (void)fileError("cannot open the file");
+    return nullptr;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(f)),
+                    std::istreambuf_iterator<char>());
+  onnx::ModelProto model;
+  if (bytes.empty() || !model.ParseFromString(bytes)) {
+    (void)fileError("not a valid ONNX model (protobuf parse failed; the file "
+                    "may be truncated or not ONNX)");
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    (void)fileError("not a valid ONNX model: it has no graph");
+    return nullptr;
+  }
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset == 0) {
+    (void)fileError("the model imports no opset of the default ONNX domain");
+    return nullptr;
+  }
+  if (opset < 7 || opset > 18) {
+    (void)fileError("opset " + Twine(opset) +
+                    " is not supported (tcc imports opsets 7 to 18)");
+    return nullptr;
+  }
+  const onnx::GraphProto &graph = model.graph();
+
+  auto module = ModuleOp::create(FileLineColLoc::get(ctx, path, 0, 0));
+  OwningOpRef<ModuleOp> owned(module);
+  b.setInsertionPointToEnd(module.getBody());
+
+  // Initializers: float ones are parameters (function arguments with their
+  // initial value in a global), the rest are constants.
+  struct Param {
+    std::string name;
+    HostTensor value;
+  };
+  std::vector<Param> params;
+  llvm::StringSet<> initializerNames;
+  for (const auto &init : graph.initializer()) {
+    HostTensor t;
+    std::string err;
+    if (init.name().empty()) {
+      (void)fileError("an initializer has no name");
+      return nullptr;
+    }
+    if (!tensorFromProto(init, baseDir, t, err)) {
+      (void)fileError("initializer: " + err);
+      return nullptr;
+    }
+    if (!initializerNames.insert(init.name()).second) {
+      (void)fileError("initializer '" + init.name() + "' is defined twice");
+      return nullptr;
+    }
+    if (::tccrt::isFloatDType(t.dtype))
+      params.push_back({init.name(), std::move(t)});
+    else
+      values[init.name()] = ValueEntry{Value(), std::move(t), nullptr};
+  }
+
+  // Graph inputs that are not initializers.
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> inputNames;
+  for (const auto &p : params)
+    argTypes.push_back(RankedTensorType::get(p.value.shape,
+                                             elementTypeOf(ctx, p.value.dtype)));
+  for (const auto &in : graph.input()) {
+    if (initializerNames.contains(in.name()))
+      continue;
+    if (in.name().empty() || values.count(in.name())) {
+      (void)fileError("graph input '" + in.name() +
+                      "' has no name or is declared twice");
+      return nullptr;
+    }
+    auto type = inputType(in);
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+    inputNames.push_back(in.name());
+    values[in.name()] = ValueEntry();
+  }
+
+  auto funcType = FunctionType::get(ctx, argTypes, {});
+  auto func = func::FuncOp::create(b, module.getLoc(), opts.functionName,
+                                   funcType);
+  Block *body = func.addEntryBlock();
+  for (auto [i, p] : llvm::enumerate(params)) {
+    std::string sym = p.name;
+    b.setInsertionPoint(func);
+    auto value = toElementsAttr(ctx, p.value, p.name);
+    auto global = ml_program::GlobalOp::create(
+        b, module.getLoc(), b.getStringAttr(sym), TypeAttr::get(argTypes[i]),
+        /*is_mutable=*/UnitAttr(), value, b.getStringAttr("private"));
+    func.setArgAttr(i, kParamAttrName, FlatSymbolRefAttr::get(global));
+    values[p.name] = ValueEntry{body->getArgument(i), std::nullopt, nullptr};
+  }
+  for (auto [i, name] : llvm::enumerate(inputNames)) {
+    unsigned arg = params.size() + i;
+    func.setArgAttr(arg, "tcc.input", b.getStringAttr(name));
+    ValueEntry &e = values[name];
+    e.value = body->getArgument(arg);
+    auto it = opts.inputValues.find(name);
+    if (it != opts.inputValues.end())
+      e.specialized = it->second;
+  }
+
+  // Nodes.
+  static const ImportTable table = [] {
+    ImportTable t;
+    registerElementwiseImporters(t);
+    registerNNImporters(t);
+    registerShapeImporters(t);
+    registerNormalizationImporters(t);
+    return t;
+  }();
+  b.setInsertionPointToStart(body);
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (failed(importNode(graph.node(i), i, table)))
+      return nullptr;
+
+  // Outputs.
+  SmallVector<Value> results;
+  NodeContext outCtx(*this, onnx::NodeProto::default_instance(), b,
+                     module.getLoc(), opset);
+  for (const auto &out : graph.output()) {
+    auto it = values.find(out.name());
+    if (it == values.end()) {
+      (void)fileError("graph output '" + out.name() +
+                      "' is not produced by any node");
+      return nullptr;
+    }
+    ValueEntry &e = it->second;
+    if (!e.value)
+      e.value = outCtx.constant(*e.constant);
+    auto type = cast<RankedTensorType>(e.value.getType());
+    if (out.type().has_tensor_type()) {
+      const auto &tt = out.type().tensor_type();
+      auto dtype = dtypeFromONNX(tt.elem_type());
+      if (tt.elem_type() != 0 && dtype != dtypeOf(type.getElementType())) {
+        (void)fileError("graph output '" + out.name() +
+                        "' is declared with ONNX element type " +
+                        Twine(tt.elem_type()) + " but computes " +
+                        ::tccrt::dtypeName(*dtypeOf(type.getElementType())));
+        return nullptr;
+      }
+      if (tt.has_shape()) {
+        const auto &dims = tt.shape().dim();
+        bool ok = dims.size() == type.getRank();
+        for (int d = 0; ok && d < dims.size(); ++d)
+          if (dims[d].has_dim_value() && dims[d].dim_value() != type.getDimSize(d) &&
+              !(d == 0 && (opts.batch || !opts.inputValues.empty())))
+            ok = false;
+        if (!ok) {
+          SmallVector<int64_t> declared;
+          for (const auto &d : dims)
+            declared.push_back(d.has_dim_value() ? d.dim_value() : -1);
+          (void)fileError("inconsistent shape for graph output '" + out.name() +
+                          "': the model declares " + describeShape(declared) +
+                          " but the graph computes " +
+                          describeShape(type.getShape()));
+          return nullptr;
+        }
+      }
+    }
+    results.push_back(e.value);
+  }
+  b.setInsertionPointToEnd(body);
+  func::ReturnOp::create(b, module.getLoc(), results);
+  func.setType(FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "tcc.output", b.getStringAttr(out.name()));
+
+  if (failed(verify(module)))
+    return nullptr;
+  return owned;
+}
+
+OwningOpRef<ModuleOp> mlir::tcc::importONNXModel(MLIRContext *context,
+                                                 StringRef path,
+                                                 const ONNXImportOptions &opts) {
+  context->loadDialect<TccDialect, func::FuncDialect, arith::ArithDialect,
+                       ml_program::MLProgramDialect, tensor::TensorDialect>();
+  GraphImporter importer(context, path, opts);
+  return importer.run();
+}
+
+FailureOr<std::vector<std::optional<HostTensor>>>
+mlir::tcc::getParamInitialValues(func::FuncOp func) {
+  std::vector<std::optional<HostTensor>> out(func.getNumArguments());
+  auto module = func->getParentOfType<ModuleOp>();
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto ref = func.getArgAttrOfType<FlatSymbolRefAttr>(i, kParamAttrName);
+    if (!ref)
+      continue;
+    auto global = module.lookupSymbol<ml_program::GlobalOp>(ref);
+    if (!global || !global.getValue())
+      return func.emitError("parameter ") << i << " has no initial value";
+    auto type = cast<RankedTensorType>(func.getArgumentTypes()[i]);
+    auto dtype = dtypeOf(type.getElementType());
+    HostTensor t(*dtype, std::vector<int64_t>(type.getShape()));
+    Attribute value = *global.getValue();
+    if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
+      AsmResourceBlob *blob = res.getRawHandle().getBlob();
+      if (!blob || blob->getData().size() != t.numBytes())
+        return func.emitError("parameter ") << i << " has a malformed blob";
+      std::memcpy(t.data.data(), blob->getData().data(), t.numBytes());
+    } else if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+      if (dense.isSplat() || dtype == DType::Bool)
+        return func.emitError("parameter ") << i << " has an unsupported value";
+      ArrayRef<char> raw = dense.getRawData();
+      std::memcpy(t.data.data(), raw.data(), t.numBytes());
+    } else {
+      return func.emitError("parameter ") << i << " has an unsupported value";
+    }
+    out[i] = std::move(t);
+  }
+  return out;
+}
