@@ -23,6 +23,10 @@ struct ONNXImportOptions {
   /// input's *value* to know its result shape (Reshape's shape, Range's
   /// bounds, ...) is specialized on it.
   std::map<std::string, const ::tccrt::HostTensor *> inputValues;
+  /// The same, by position among the graph inputs that are not
+  /// initializers (tcc-run's --input order). If non-empty, its size must
+  /// equal the number of such inputs.
+  std::vector<const ::tccrt::HostTensor *> positionalInputValues;
   /// Name of the function holding the forward pass.
   std::string functionName = "forward";
 };
@@ -35,6 +39,9 @@ struct ONNXImportOptions {
 /// diagnostic on any error.
 OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context, StringRef path,
                                       const ONNXImportOptions &options = {});
+
+/// The ONNX op types (default domain) the importer handles, sorted.
+std::vector<std::string> getSupportedONNXOps();
 
 /// Reads a serialized ONNX TensorProto (.pb file).
 bool readTensorProtoFile(const std::string &path, ::tccrt::HostTensor &out,

@@ -33,7 +33,8 @@ namespace mlir::tcc::onnx_import {
 class GraphImporter {
 public:
   GraphImporter(MLIRContext *ctx, StringRef path, const ONNXImportOptions &opts)
-      : ctx(ctx), path(path.str()), opts(opts), b(ctx) {
+      : ctx(ctx), path(path.str()), opts(opts), b(ctx),
+        inputValues(opts.inputValues) {
     baseDir = llvm::sys::path::parent_path(path).str();
   }
 
@@ -45,6 +46,8 @@ public:
   OpBuilder b;
   int64_t opset = 0;
   llvm::StringMap<ValueEntry> values;
+  /// Known graph-input values, by name (from both kinds of options).
+  std::map<std::string, const HostTensor *> inputValues;
 
   LogicalResult fileError(const Twine &msg) {
     emitError(FileLineColLoc::get(ctx, path, 0, 0)) << msg;
@@ -64,7 +67,9 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult NodeContext::error(const Twine &msg) {
-  std::string name = node.name().empty() ? "<unnamed>" : node.name();
+  std::string name = node.name();
+  if (auto n = dyn_cast<NameLoc>(loc))
+    name = n.getName().str();
   emitError(loc) << "node '" << name << "' (" << node.op_type() << ", opset "
                  << opset << "): " << msg;
   return failure();
@@ -225,6 +230,26 @@ FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
 // GraphImporter
 //===----------------------------------------------------------------------===//
 
+static const ImportTable &getImportTable() {
+  static const ImportTable table = [] {
+    ImportTable t;
+    registerElementwiseImporters(t);
+    registerNNImporters(t);
+    registerShapeImporters(t);
+    registerNormalizationImporters(t);
+    return t;
+  }();
+  return table;
+}
+
+std::vector<std::string> mlir::tcc::getSupportedONNXOps() {
+  std::vector<std::string> ops;
+  for (const auto &e : getImportTable())
+    ops.push_back(e.getKey().str());
+  llvm::sort(ops);
+  return ops;
+}
+
 static std::string describeShape(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -242,8 +267,8 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
   if (!dtype)
     return fileError("graph input '" + name + "' has element type " +
                      Twine(tt.elem_type()) + ", which tcc does not support");
-  auto it = opts.inputValues.find(name);
-  const HostTensor *given = it == opts.inputValues.end() ? nullptr : it->second;
+  auto it = inputValues.find(name);
+  const HostTensor *given = it == inputValues.end() ? nullptr : it->second;
   if (given && given->dtype != *dtype)
     return fileError("graph input '" + name + "' is " +
                      ::tccrt::dtypeName(*dtype) + " but the value given is " +
@@ -378,14 +403,27 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   }
 
   // Graph inputs that are not initializers.
+  std::vector<const onnx::ValueInfoProto *> graphInputs;
+  for (const auto &in : graph.input())
+    if (!initializerNames.contains(in.name()))
+      graphInputs.push_back(&in);
+  if (!opts.positionalInputValues.empty()) {
+    if (opts.positionalInputValues.size() != graphInputs.size()) {
+      (void)fileError("the model has " + Twine(graphInputs.size()) +
+                      " inputs but " + Twine(opts.positionalInputValues.size()) +
+                      " were given");
+      return nullptr;
+    }
+    for (auto [in, value] : llvm::zip(graphInputs, opts.positionalInputValues))
+      inputValues[in->name()] = value;
+  }
   SmallVector<Type> argTypes;
   SmallVector<std::string> inputNames;
   for (const auto &p : params)
     argTypes.push_back(RankedTensorType::get(p.value.shape,
                                              elementTypeOf(ctx, p.value.dtype)));
-  for (const auto &in : graph.input()) {
-    if (initializerNames.contains(in.name()))
-      continue;
+  for (const onnx::ValueInfoProto *inPtr : graphInputs) {
+    const auto &in = *inPtr;
     if (in.name().empty() || values.count(in.name())) {
       (void)fileError("graph input '" + in.name() +
                       "' has no name or is declared twice");
@@ -418,20 +456,13 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     func.setArgAttr(arg, "tcc.input", b.getStringAttr(name));
     ValueEntry &e = values[name];
     e.value = body->getArgument(arg);
-    auto it = opts.inputValues.find(name);
-    if (it != opts.inputValues.end())
+    auto it = inputValues.find(name);
+    if (it != inputValues.end())
       e.specialized = it->second;
   }
 
   // Nodes.
-  static const ImportTable table = [] {
-    ImportTable t;
-    registerElementwiseImporters(t);
-    registerNNImporters(t);
-    registerShapeImporters(t);
-    registerNormalizationImporters(t);
-    return t;
-  }();
+  const ImportTable &table = getImportTable();
   b.setInsertionPointToStart(body);
   for (int i = 0; i < graph.node_size(); ++i)
     if (failed(importNode(graph.node(i), i, table)))
@@ -467,7 +498,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
         bool ok = dims.size() == type.getRank();
         for (int d = 0; ok && d < dims.size(); ++d)
           if (dims[d].has_dim_value() && dims[d].dim_value() != type.getDimSize(d) &&
-              !(d == 0 && (opts.batch || !opts.inputValues.empty())))
+              !(d == 0 && (opts.batch || !inputValues.empty())))
             ok = false;
         if (!ok) {
           SmallVector<int64_t> declared;
