@@ -42,12 +42,12 @@ def Tcc_Int : AnyTypeOf<[I64, I32, I16, I8]>;
 def Tcc_Bool : I<1>;
 def Tcc_ElementType : AnyTypeOf<[F32, F64, I64, I32, I16, I8, I1]>;
 
-def Tcc_Tensor : RankedTensorOf<[Tcc_ElementType]>;
-def Tcc_FloatTensor : RankedTensorOf<[Tcc_Float]>;
-def Tcc_IntTensor : RankedTensorOf<[Tcc_Int]>;
-def Tcc_BoolTensor : RankedTensorOf<[I1]>;
-def Tcc_NumericTensor : RankedTensorOf<[F32, F64, I64, I32, I16, I8]>;
-def Tcc_IndexTensor : RankedTensorOf<[I64, I32]>;
+def Tcc_Tensor : StaticShapeTensorOf<[Tcc_ElementType]>;
+def Tcc_FloatTensor : StaticShapeTensorOf<[Tcc_Float]>;
+def Tcc_IntTensor : StaticShapeTensorOf<[Tcc_Int]>;
+def Tcc_BoolTensor : StaticShapeTensorOf<[I1]>;
+def Tcc_NumericTensor : StaticShapeTensorOf<[F32, F64, I64, I32, I16, I8]>;
+def Tcc_IndexTensor : StaticShapeTensorOf<[I64, I32]>;
 def Tcc_SeedTensor : 0DTensorOf<[I64]>;
 
 #endif // TCC_BASE_TD

@@ -145,6 +145,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   if (w.getDimSize(1) * g != c)
     return emitOptionalError(loc, "weight has ", w.getDimSize(1),
                              " input channels per group, expected ", c / g);
+  if (llvm::any_of(w.getShape().drop_front(2), [](int64_t d) { return d < 1; }))
+    return emitOptionalError(loc, "kernel sizes must be positive");
   SmallVector<int64_t> shape{in.getDimSize(0), m};
   for (int64_t i = 0; i < k; ++i) {
     int64_t o = windowOutputSize(in.getDimSize(i + 2), a.getPadding()[i],
@@ -183,6 +185,14 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *,
   if (w.getDimSize(0) != c)
     return emitOptionalError(loc, "weight has ", w.getDimSize(0),
                              " input channels, expected ", c);
+  if (llvm::any_of(w.getShape().drop_front(2), [](int64_t d) { return d < 1; }))
+    return emitOptionalError(loc, "kernel sizes must be positive");
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t op = a.getOutputPadding()[i];
+    if (op < 0 || op >= std::max(a.getStrides()[i], a.getDilations()[i]))
+      return emitOptionalError(loc, "output_padding must be in [0, "
+                               "max(stride, dilation)) in every dimension");
+  }
   SmallVector<int64_t> shape{in.getDimSize(0), w.getDimSize(1) * g};
   for (int64_t i = 0; i < k; ++i) {
     int64_t o = a.getStrides()[i] * (in.getDimSize(i + 2) - 1) +
@@ -312,9 +322,9 @@ LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult CumSumOp::verify() {
-  int64_t rank = getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError("axis ") << getAxis() << " is out of range for rank "
+  int64_t rank = getType().getRank(), axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank "
                                 << rank;
   return success();
 }

@@ -184,6 +184,8 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   if (axis < 0 || axis >= in.getRank())
     return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
                              in.getRank());
+  if (in.getDimSize(axis) == 0 && idx.getNumElements() != 0)
+    return emitOptionalError(loc, "gathers from an empty axis");
   SmallVector<int64_t> shape(in.getShape().take_front(axis));
   llvm::append_range(shape, idx.getShape());
   llvm::append_range(shape, in.getShape().drop_front(axis + 1));
@@ -202,16 +204,17 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
 
 LogicalResult GatherElementsOp::verify() {
   auto in = getInput().getType(), idx = getIndices().getType();
+  int64_t axis = getAxis();
   if (in.getRank() != idx.getRank())
     return emitOpError("indices must have the input's rank");
-  if (getAxis() < 0 || getAxis() >= in.getRank())
-    return emitOpError("axis ") << getAxis() << " is out of range for rank "
+  if (axis < 0 || axis >= in.getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
                                 << in.getRank();
   for (int64_t d = 0; d < in.getRank(); ++d)
-    if (d != getAxis() && idx.getDimSize(d) > in.getDimSize(d))
+    if (d != axis && idx.getDimSize(d) > in.getDimSize(d))
       return emitOpError("indices dimension ")
              << d << " is larger than the input's";
-  if (in.getDimSize(getAxis()) == 0 && idx.getNumElements() != 0)
+  if (in.getDimSize(axis) == 0 && idx.getNumElements() != 0)
     return emitOpError("gathers from an empty axis");
   return success();
 }
