@@ -33,6 +33,9 @@ struct ValueEntry {
   /// Set for graph inputs whose value the caller supplied: usable where a
   /// compile-time value is required, but not folded through otherwise.
   const HostTensor *specialized = nullptr;
+  /// Set for parameters: their initial value, used only where an op needs
+  /// a compile-time value (a float initializer holding Range bounds, say).
+  const HostTensor *initialValue = nullptr;
 };
 
 class GraphImporter;
@@ -49,6 +52,9 @@ public:
   OpBuilder &b;
   Location loc;
   int64_t opset;
+
+  /// The model's directory (external data is relative to it).
+  const std::string &baseDir() const;
 
   /// Emits "node 'name' (OpType, opset N): msg" and returns failure.
   LogicalResult error(const Twine &msg);

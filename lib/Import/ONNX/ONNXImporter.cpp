@@ -19,10 +19,10 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
-#include <fstream>
-#include <iterator>
+#include <climits>
 
 using namespace mlir;
 using namespace mlir::tcc;
@@ -46,6 +46,12 @@ public:
   OpBuilder b;
   int64_t opset = 0;
   llvm::StringMap<ValueEntry> values;
+  /// Parameters (float initializers) with their initial values.
+  struct Param {
+    std::string name;
+    HostTensor value;
+  };
+  std::vector<Param> params;
   /// Known graph-input values, by name (from both kinds of options).
   std::map<std::string, const HostTensor *> inputValues;
 
@@ -97,8 +103,10 @@ const HostTensor *NodeContext::constantInput(size_t i) {
   ValueEntry &e = graph.values[node.input(i)];
   if (e.constant)
     return &*e.constant;
-  return e.specialized;
+  return e.specialized ? e.specialized : e.initialValue;
 }
+
+const std::string &NodeContext::baseDir() const { return graph.baseDir; }
 
 FailureOr<const HostTensor *>
 NodeContext::requireConstantInput(size_t i, StringRef what) {
@@ -282,7 +290,10 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
                        given->describe());
     for (int i = 0; i < dims.size(); ++i) {
       const auto &d = dims[i];
-      if (d.has_dim_value() && d.dim_value() >= 0) {
+      if (d.has_dim_value() && d.dim_value() < 0)
+        return fileError("graph input '" + name + "' has a negative dimension " +
+                         Twine(d.dim_value()));
+      if (d.has_dim_value()) {
         if (given && given->shape[i] != d.dim_value())
           return fileError("graph input '" + name + "' has dimension " +
                            Twine(i) + " of size " + Twine(d.dim_value()) +
@@ -319,11 +330,20 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return nc.error("domain '" + node.domain() + "' is not supported (only "
                     "the default ONNX domain is)");
+  for (int i = 0; i < node.output_size(); ++i)
+    if (!node.output(i).empty() && values.count(node.output(i)))
+      return nc.error("output '" + node.output(i) +
+                      "' is already defined (ONNX graphs are in SSA form)");
   for (int i = 0; i < node.input_size(); ++i)
     if (!node.input(i).empty() && !values.count(node.input(i)))
       return nc.error("input '" + node.input(i) +
                       "' is not produced by any earlier node, initializer or "
                       "graph input");
+  // Before opset 7, binary ops broadcast only on request, optionally from a
+  // given axis; tcc implements the NumPy rule of opset 7 and later only.
+  if (nc.hasAttr("broadcast") && nc.attrInt("broadcast", 0) && nc.hasAttr("axis"))
+    return nc.error("legacy broadcasting with an 'axis' attribute (opset < 7) "
+                    "is not supported");
   auto it = table.find(node.op_type());
   if (it == table.end())
     return nc.error("unsupported ONNX op '" + node.op_type() + "'");
@@ -338,17 +358,24 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
   // Read and parse.
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    (void)fileError("cannot open the file");
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    (void)fileError("cannot read the file: " + buffer.getError().message());
     return nullptr;
   }
-  std::string bytes((std::istreambuf_iterator<char>(f)),
-                    std::istreambuf_iterator<char>());
+  StringRef bytes = (*buffer)->getBuffer();
   onnx::ModelProto model;
-  if (bytes.empty() || !model.ParseFromString(bytes)) {
+  if (bytes.empty() || bytes.size() > INT_MAX ||
+      !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
     (void)fileError("not a valid ONNX model (protobuf parse failed; the file "
                     "may be truncated or not ONNX)");
+    return nullptr;
+  }
+  // IR versions 3 (opset imports) to 10 (ONNX 1.16) share the graph format.
+  if (model.ir_version() < 3 || model.ir_version() > 10) {
+    (void)fileError("ONNX IR version " + Twine(model.ir_version()) +
+                    " is not supported (tcc reads IR versions 3 to 10)");
     return nullptr;
   }
   if (!model.has_graph()) {
@@ -362,9 +389,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     (void)fileError("the model imports no opset of the default ONNX domain");
     return nullptr;
   }
-  if (opset < 7 || opset > 18) {
+  if (opset < 1 || opset > 18) {
     (void)fileError("opset " + Twine(opset) +
-                    " is not supported (tcc imports opsets 7 to 18)");
+                    " is not supported (tcc imports opsets 1 to 18)");
     return nullptr;
   }
   const onnx::GraphProto &graph = model.graph();
@@ -375,11 +402,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   // Initializers: float ones are parameters (function arguments with their
   // initial value in a global), the rest are constants.
-  struct Param {
-    std::string name;
-    HostTensor value;
-  };
-  std::vector<Param> params;
+  params.clear();
   llvm::StringSet<> initializerNames;
   for (const auto &init : graph.initializer()) {
     HostTensor t;
@@ -449,16 +472,23 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
         b, module.getLoc(), b.getStringAttr(sym), TypeAttr::get(argTypes[i]),
         /*is_mutable=*/UnitAttr(), value, b.getStringAttr("private"));
     func.setArgAttr(i, kParamAttrName, FlatSymbolRefAttr::get(global));
-    values[p.name] = ValueEntry{body->getArgument(i), std::nullopt, nullptr};
+    values[p.name] =
+        ValueEntry{body->getArgument(i), std::nullopt, nullptr, &p.value};
   }
   for (auto [i, name] : llvm::enumerate(inputNames)) {
     unsigned arg = params.size() + i;
-    func.setArgAttr(arg, "tcc.input", b.getStringAttr(name));
+    func.setArgAttr(arg, kInputAttrName, b.getStringAttr(name));
     ValueEntry &e = values[name];
     e.value = body->getArgument(arg);
     auto it = inputValues.find(name);
-    if (it != inputValues.end())
-      e.specialized = it->second;
+    if (it == inputValues.end())
+      continue;
+    e.specialized = it->second;
+    // A given integer scalar is a size or count (a window length, a Range
+    // bound): let it fold through shape arithmetic like a constant.
+    if (!::tccrt::isFloatDType(it->second->dtype) &&
+        it->second->dtype != DType::Bool && it->second->numElements() == 1)
+      e.constant = *it->second;
   }
 
   // Nodes.
@@ -518,7 +548,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   func::ReturnOp::create(b, module.getLoc(), results);
   func.setType(FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, "tcc.output", b.getStringAttr(out.name()));
+    func.setResultAttr(i, kOutputAttrName, b.getStringAttr(out.name()));
 
   if (failed(verify(module)))
     return nullptr;

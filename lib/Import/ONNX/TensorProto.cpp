@@ -5,8 +5,9 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 
-#include <fstream>
-#include <iterator>
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <climits>
 
 using namespace mlir;
 using namespace mlir::tcc::onnx_import;
@@ -128,13 +129,14 @@ bool mlir::tcc::onnx_import::tensorFromProto(const onnx::TensorProto &proto,
       return false;
     }
     std::string path = baseDir.empty() ? location : baseDir + "/" + location;
-    std::ifstream f(path, std::ios::binary);
-    if (!f) {
-      error = name + ": cannot open external data file '" + path + "'";
+    auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+    if (!file) {
+      error = name + ": cannot read external data file '" + path +
+              "': " + file.getError().message();
       return false;
     }
-    f.seekg(0, std::ios::end);
-    int64_t fileSize = f.tellg();
+    int64_t fileSize = (*file)->getBufferSize();
     if (length < 0)
       length = fileSize - offset;
     if (offset > fileSize || length != int64_t(bytes) || fileSize < 0 ||
@@ -146,8 +148,7 @@ bool mlir::tcc::onnx_import::tensorFromProto(const onnx::TensorProto &proto,
       return false;
     }
     out = HostTensor(*dtype, shape);
-    f.seekg(offset);
-    f.read(reinterpret_cast<char *>(out.data.data()), length);
+    std::memcpy(out.data.data(), (*file)->getBufferStart() + offset, length);
   } else if (proto.has_raw_data()) {
     out = HostTensor(*dtype, shape);
     if (proto.raw_data().size() != bytes) {
@@ -180,15 +181,16 @@ bool mlir::tcc::onnx_import::tensorFromProto(const onnx::TensorProto &proto,
 
 bool mlir::tcc::readTensorProtoFile(const std::string &path,
                                     ::tccrt::HostTensor &out, std::string &error) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    error = "cannot open '" + path + "'";
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read '" + path + "': " + buffer.getError().message();
     return false;
   }
-  std::string bytes((std::istreambuf_iterator<char>(f)),
-                    std::istreambuf_iterator<char>());
+  StringRef bytes = (*buffer)->getBuffer();
   onnx::TensorProto proto;
-  if (!proto.ParseFromString(bytes)) {
+  if (bytes.size() > INT_MAX ||
+      !proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
     error = path + ": not a valid ONNX TensorProto (protobuf parse failed)";
     return false;
   }
