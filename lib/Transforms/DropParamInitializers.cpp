@@ -17,12 +17,23 @@ struct DropParamInitializersPass
     : tcc::impl::DropParamInitializersPassBase<DropParamInitializersPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    for (auto func : module.getOps<func::FuncOp>())
-      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    llvm::SmallDenseSet<StringAttr> initializers;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+        if (auto ref = func.getArgAttrOfType<FlatSymbolRefAttr>(
+                i, tcc::kParamAttrName))
+          initializers.insert(ref.getAttr());
         func.removeArgAttr(i, tcc::kParamAttrName);
+        func.removeArgAttr(i, tcc::kInputAttrName);
+      }
+      for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+        func.removeResultAttr(i, StringAttr::get(&getContext(),
+                                                 tcc::kOutputAttrName));
+    }
     for (auto global :
          llvm::make_early_inc_range(module.getOps<ml_program::GlobalOp>()))
-      if (SymbolTable::symbolKnownUseEmpty(global, module))
+      if (initializers.contains(global.getSymNameAttr()) &&
+          SymbolTable::symbolKnownUseEmpty(global, module))
         global.erase();
   }
 };

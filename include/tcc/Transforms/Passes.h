@@ -12,6 +12,9 @@ namespace mlir::tcc {
 /// Argument attribute naming the global that holds a parameter's initial
 /// value: `{tcc.param = @fc1.weight}`.
 inline constexpr llvm::StringLiteral kParamAttrName = "tcc.param";
+/// Argument / result attributes holding the ONNX graph input / output name.
+inline constexpr llvm::StringLiteral kInputAttrName = "tcc.input";
+inline constexpr llvm::StringLiteral kOutputAttrName = "tcc.output";
 
 #define GEN_PASS_DECL
 #include "tcc/Transforms/Passes.h.inc"

@@ -13,7 +13,8 @@ def DropParamInitializersPass
     `ml_program.global` named by the `tcc.param` attribute of the function
     argument that receives it. Once the runtime has taken the initial values
     (or when only code is wanted), this pass erases those globals and the
-    `tcc.param` references to them, leaving a module code generation can
+    `tcc.param` references to them, and the `tcc.input` / `tcc.output`
+    names of graph inputs and outputs, leaving a module code generation can
     lower. Globals that are still used by an op are kept.
   }];
   let dependentDialects = ["::mlir::ml_program::MLProgramDialect"];
