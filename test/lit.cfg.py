@@ -13,7 +13,7 @@ config.test_exec_root = os.path.join(config.tcc_obj_root, "test")
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.tcc_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.tcc_tools_dir, append_path=True)
 
 # Tests use Debian's interpreter: it has python3-onnx, -numpy and -torch.
 python = "/usr/bin/python3"

@@ -2,8 +2,11 @@
 
 #include "tcc/Runtime/HostTensor.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <fstream>
+#include <algorithm>
 #include <iterator>
 
 namespace tccrt {
@@ -92,6 +95,16 @@ bool parseNpy(const uint8_t *bytes, size_t size, HostTensor &out,
     return false;
   }
   std::string h(reinterpret_cast<const char *>(bytes + offset), headerLen);
+  // The header is a Python dict literal padded with spaces and ended by a
+  // newline; anything else is a corrupt or hostile file.
+  size_t close = h.rfind('}');
+  if (h.empty() || h[0] != '{' || close == std::string::npos ||
+      h.find_first_not_of(' ', close + 1) != h.size() - 1 || h.back() != '\n' ||
+      std::any_of(h.begin(), h.end() - 1,
+                  [](char c) { return c < 0x20 || c > 0x7e; })) {
+    error = "malformed .npy header";
+    return false;
+  }
   std::string descr, fortran, shapeStr;
   if (!findValue(h, "descr", descr) || !findValue(h, "fortran_order", fortran) ||
       !findValue(h, "shape", shapeStr)) {
@@ -162,6 +175,11 @@ bool parseNpy(const uint8_t *bytes, size_t size, HostTensor &out,
 }
 
 bool readNpy(const std::string &path, HostTensor &out, std::string &error) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    error = "cannot open '" + path + "': not a readable regular file";
+    return false;
+  }
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     error = "cannot open '" + path + "'";

@@ -12,6 +12,7 @@
 #include "mlir/IR/Location.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdio>
 #include <string>
 
 namespace mlir::tcc {
@@ -28,7 +29,17 @@ inline void printToolDiagnostic(llvm::StringRef tool, Diagnostic &diag) {
     if (f.getLine() > 0)
       file += ":" + std::to_string(f.getLine());
   }
-  std::string msg = diag.str();
+  // Names in a corrupt model may hold any bytes: print them escaped.
+  std::string msg;
+  for (unsigned char c : diag.str()) {
+    if (c >= 0x20 && c < 0x7f) {
+      msg += char(c);
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+      msg += hex;
+    }
+  }
   const char *severity = diag.getSeverity() == DiagnosticSeverity::Error ? "error"
                          : diag.getSeverity() == DiagnosticSeverity::Warning
                              ? "warning"

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -66,6 +67,14 @@ tcc::CpuJit::create(ModuleOp module, StringRef entry) {
     return module.emitError("JIT compilation failed: ") << msg;
   }
   jit->engine = std::move(*engine);
+  // Strided memref copies lower to a call into MLIR's C runner utilities;
+  // bind it explicitly so it resolves whatever the linker kept.
+  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    map[interner("memrefCopy")] = {llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
+                                   llvm::JITSymbolFlags::Exported};
+    return map;
+  });
   return jit;
 }
 

@@ -44,10 +44,11 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  // Math with an LLVM intrinsic goes there; the rest (erf, tanh) to libm.
+  // Integer powers become generated functions; math with an LLVM intrinsic
+  // goes there; the rest (erf, tanh) to libm.
+  pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertMathToFuncs());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertToLLVMPass());

@@ -1,0 +1,1 @@
+"""PyTorch definitions of tcc's reference training workloads (see reference.py)."""
