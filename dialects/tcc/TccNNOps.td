@@ -197,7 +197,7 @@ class Tcc_ArgReduceOp<string mnemonic, string what> : Tcc_Op<mnemonic, [Pure, In
   }];
   let arguments = (ins Tcc_NumericTensor:$input, I64Attr:$axis,
                        BoolAttr:$keep_dims, BoolAttr:$select_last_index);
-  let results = (outs RankedTensorOf<[I64]>:$result);
+  let results = (outs StaticShapeTensorOf<[I64]>:$result);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
   }];

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <iterator>
 
 namespace tccrt {
@@ -37,34 +39,69 @@ static const char *descrOf(DType t) {
   return "";
 }
 
-/// Value of `'key': VALUE` in the header dict, up to the next ',' or '}'
-/// (or the closing ')' for the shape tuple).
-static bool findValue(const std::string &h, const std::string &key,
-                      std::string &value) {
-  size_t k = h.find("'" + key + "'");
-  if (k == std::string::npos)
+/// Parses the header's Python dict literal, e.g.
+/// `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`, into
+/// key -> value text (strings unquoted). Rejects anything else.
+static bool parseHeaderDict(const std::string &h,
+                            std::map<std::string, std::string> &out) {
+  size_t i = 0, n = h.size();
+  auto skip = [&] {
+    while (i < n && h[i] == ' ')
+      ++i;
+  };
+  skip();
+  if (i >= n || h[i++] != '{')
     return false;
-  size_t colon = h.find(':', k);
-  if (colon == std::string::npos)
-    return false;
-  size_t start = h.find_first_not_of(' ', colon + 1);
-  if (start == std::string::npos)
-    return false;
-  size_t end;
-  if (h[start] == '(') {
-    end = h.find(')', start);
-    if (end == std::string::npos)
+  while (true) {
+    skip();
+    if (i < n && h[i] == '}')
+      break;
+    if (i >= n || (h[i] != '\'' && h[i] != '"'))
       return false;
-    ++end;
-  } else {
-    end = h.find_first_of(",}", start);
-    if (end == std::string::npos)
+    char q = h[i++];
+    size_t k = h.find(q, i);
+    if (k == std::string::npos)
       return false;
+    std::string key = h.substr(i, k - i);
+    i = k + 1;
+    skip();
+    if (i >= n || h[i++] != ':')
+      return false;
+    skip();
+    std::string value;
+    if (i < n && (h[i] == '\'' || h[i] == '"')) {
+      char vq = h[i++];
+      size_t e = h.find(vq, i);
+      if (e == std::string::npos)
+        return false;
+      value = h.substr(i, e - i);
+      i = e + 1;
+    } else if (i < n && h[i] == '(') {
+      size_t e = h.find(')', i);
+      if (e == std::string::npos)
+        return false;
+      value = h.substr(i, e + 1 - i);
+      i = e + 1;
+    } else {
+      while (i < n && std::isalpha(static_cast<unsigned char>(h[i])))
+        value += h[i++];
+      if (value.empty())
+        return false;
+    }
+    if (!out.emplace(key, value).second)
+      return false;
+    skip();
+    if (i < n && h[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < n && h[i] == '}')
+      break;
+    return false;
   }
-  value = h.substr(start, end - start);
-  while (!value.empty() && value.back() == ' ')
-    value.pop_back();
-  return true;
+  ++i; // '}'
+  skip();
+  return i == n - 1 && h[i] == '\n';
 }
 
 bool parseNpy(const uint8_t *bytes, size_t size, HostTensor &out,
@@ -95,27 +132,14 @@ bool parseNpy(const uint8_t *bytes, size_t size, HostTensor &out,
     return false;
   }
   std::string h(reinterpret_cast<const char *>(bytes + offset), headerLen);
-  // The header is a Python dict literal padded with spaces and ended by a
-  // newline; anything else is a corrupt or hostile file.
-  size_t close = h.rfind('}');
-  if (h.empty() || h[0] != '{' || close == std::string::npos ||
-      h.find_first_not_of(' ', close + 1) != h.size() - 1 || h.back() != '\n' ||
-      std::any_of(h.begin(), h.end() - 1,
-                  [](char c) { return c < 0x20 || c > 0x7e; })) {
+  std::map<std::string, std::string> dict;
+  if (!parseHeaderDict(h, dict) || dict.size() != 3 || !dict.count("descr") ||
+      !dict.count("fortran_order") || !dict.count("shape")) {
     error = "malformed .npy header";
     return false;
   }
-  std::string descr, fortran, shapeStr;
-  if (!findValue(h, "descr", descr) || !findValue(h, "fortran_order", fortran) ||
-      !findValue(h, "shape", shapeStr)) {
-    error = "malformed .npy header";
-    return false;
-  }
-  if (descr.size() < 2 || (descr[0] != '\'' && descr[0] != '"')) {
-    error = "malformed .npy dtype";
-    return false;
-  }
-  descr = descr.substr(1, descr.size() - 2);
+  std::string descr = dict["descr"], fortran = dict["fortran_order"],
+              shapeStr = dict["shape"];
   DType t;
   if (!parseDescr(descr, t)) {
     error = "unsupported .npy dtype '" + descr +

@@ -120,6 +120,10 @@ std::optional<DType> dtypeFromONNX(int32_t onnxType);
 Type elementTypeOf(MLIRContext *ctx, DType t);
 std::optional<DType> dtypeOf(Type elementType);
 
+/// Checks a node's attributes and input/output counts against ONNX's op
+/// schema for `opset`; returns an error message, or "" if it conforms.
+std::string checkNodeSchema(const onnx::NodeProto &node, int64_t opset);
+
 /// Decodes a TensorProto (inline or external data relative to `baseDir`).
 bool tensorFromProto(const onnx::TensorProto &proto, const std::string &baseDir,
                      HostTensor &out, std::string &error);

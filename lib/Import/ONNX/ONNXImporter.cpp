@@ -344,6 +344,9 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (nc.hasAttr("broadcast") && nc.attrInt("broadcast", 0) && nc.hasAttr("axis"))
     return nc.error("legacy broadcasting with an 'axis' attribute (opset < 7) "
                     "is not supported");
+  std::string schemaError = checkNodeSchema(node, opset);
+  if (!schemaError.empty())
+    return nc.error(schemaError);
   auto it = table.find(node.op_type());
   if (it == table.end())
     return nc.error("unsupported ONNX op '" + node.op_type() + "'");
@@ -507,6 +510,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     if (it == values.end()) {
       (void)fileError("graph output '" + out.name() +
                       "' is not produced by any node");
+      return nullptr;
+    }
+    if (!out.type().has_tensor_type()) {
+      (void)fileError("graph output '" + out.name() + "' has no tensor type");
       return nullptr;
     }
     ValueEntry &e = it->second;

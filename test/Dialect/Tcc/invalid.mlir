@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 func.func @exp_of_int(%x: tensor<4xi32>) -> tensor<4xi32> {
-  // expected-error @+1 {{'tcc.exp' op operand #0 must be ranked tensor of 32-bit float or 64-bit float values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'tcc.exp' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values, but got 'tensor<4xi32>'}}
   %0 = tcc.exp %x : tensor<4xi32>
   return %0 : tensor<4xi32>
 }
@@ -16,7 +16,7 @@ func.func @exp_of_int(%x: tensor<4xi32>) -> tensor<4xi32> {
 // -----
 
 func.func @not_of_float(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'tcc.not' op operand #0 must be ranked tensor of 1-bit signless integer values}}
+  // expected-error @+1 {{'tcc.not' op operand #0 must be statically shaped tensor of 1-bit signless integer values}}
   %0 = tcc.not %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
@@ -24,7 +24,7 @@ func.func @not_of_float(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @neg_of_bool(%x: tensor<4xi1>) -> tensor<4xi1> {
-  // expected-error @+1 {{'tcc.neg' op operand #0 must be ranked tensor of}}
+  // expected-error @+1 {{'tcc.neg' op operand #0 must be statically shaped tensor of}}
   %0 = tcc.neg %x : tensor<4xi1>
   return %0 : tensor<4xi1>
 }
@@ -32,7 +32,7 @@ func.func @neg_of_bool(%x: tensor<4xi1>) -> tensor<4xi1> {
 // -----
 
 func.func @add_of_bool(%a: tensor<4xi1>) -> tensor<4xi1> {
-  // expected-error @+1 {{'tcc.add' op operand #0 must be ranked tensor of}}
+  // expected-error @+1 {{'tcc.add' op operand #0 must be statically shaped tensor of}}
   %0 = tcc.add %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
   return %0 : tensor<4xi1>
 }
@@ -40,7 +40,7 @@ func.func @add_of_bool(%a: tensor<4xi1>) -> tensor<4xi1> {
 // -----
 
 func.func @and_of_int(%a: tensor<4xi32>) -> tensor<4xi32> {
-  // expected-error @+1 {{'tcc.and' op operand #0 must be ranked tensor of 1-bit signless integer values}}
+  // expected-error @+1 {{'tcc.and' op operand #0 must be statically shaped tensor of 1-bit signless integer values}}
   %0 = tcc.and %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
@@ -48,7 +48,7 @@ func.func @and_of_int(%a: tensor<4xi32>) -> tensor<4xi32> {
 // -----
 
 func.func @unsupported_element_type(%a: tensor<4xbf16>) -> tensor<4xbf16> {
-  // expected-error @+1 {{'tcc.neg' op operand #0 must be ranked tensor of}}
+  // expected-error @+1 {{'tcc.neg' op operand #0 must be statically shaped tensor of}}
   %0 = tcc.neg %a : tensor<4xbf16>
   return %0 : tensor<4xbf16>
 }
@@ -56,7 +56,7 @@ func.func @unsupported_element_type(%a: tensor<4xbf16>) -> tensor<4xbf16> {
 // -----
 
 func.func @unranked(%a: tensor<*xf32>) -> tensor<*xf32> {
-  // expected-error @+1 {{'tcc.abs' op operand #0 must be ranked tensor of}}
+  // expected-error @+1 {{'tcc.abs' op operand #0 must be statically shaped tensor of}}
   %0 = "tcc.abs"(%a) : (tensor<*xf32>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
@@ -64,7 +64,7 @@ func.func @unranked(%a: tensor<*xf32>) -> tensor<*xf32> {
 // -----
 
 func.func @compare_result_not_bool(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'tcc.less' op result #0 must be ranked tensor of 1-bit signless integer values}}
+  // expected-error @+1 {{'tcc.less' op result #0 must be statically shaped tensor of 1-bit signless integer values}}
   %0 = tcc.less %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
@@ -72,7 +72,7 @@ func.func @compare_result_not_bool(%a: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @select_condition_not_bool(%c: tensor<4xi32>, %a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'tcc.select' op operand #0 must be ranked tensor of 1-bit signless integer values}}
+  // expected-error @+1 {{'tcc.select' op operand #0 must be statically shaped tensor of 1-bit signless integer values}}
   %0 = tcc.select %c, %a, %a : (tensor<4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
@@ -96,7 +96,7 @@ func.func @convert_changes_shape(%a: tensor<4xf32>) -> tensor<2x2xi64> {
 // -----
 
 func.func @max_pool_of_bool(%a: tensor<1x1x4xi1>) -> tensor<1x1x2xi1> {
-  // expected-error @+1 {{'tcc.max_pool' op operand #0 must be ranked tensor of}}
+  // expected-error @+1 {{'tcc.max_pool' op operand #0 must be statically shaped tensor of}}
   %0 = tcc.max_pool %a {kernel = array<i64: 2>, strides = array<i64: 2>, dilations = array<i64: 1>,
                         padding = array<i64: 0, 0>, ceil_mode = false}
       : (tensor<1x1x4xi1>) -> tensor<1x1x2xi1>
@@ -106,7 +106,7 @@ func.func @max_pool_of_bool(%a: tensor<1x1x4xi1>) -> tensor<1x1x2xi1> {
 // -----
 
 func.func @avg_pool_of_int(%a: tensor<1x1x4xi32>) -> tensor<1x1x2xi32> {
-  // expected-error @+1 {{'tcc.avg_pool' op operand #0 must be ranked tensor of 32-bit float or 64-bit float values}}
+  // expected-error @+1 {{'tcc.avg_pool' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values}}
   %0 = tcc.avg_pool %a {kernel = array<i64: 2>, strides = array<i64: 2>, dilations = array<i64: 1>,
                         padding = array<i64: 0, 0>, ceil_mode = false, count_include_pad = false}
       : (tensor<1x1x4xi32>) -> tensor<1x1x2xi32>
@@ -116,7 +116,7 @@ func.func @avg_pool_of_int(%a: tensor<1x1x4xi32>) -> tensor<1x1x2xi32> {
 // -----
 
 func.func @conv_of_int(%x: tensor<1x1x4xi32>, %w: tensor<1x1x2xi32>) -> tensor<1x1x3xi32> {
-  // expected-error @+1 {{'tcc.conv' op operand #0 must be ranked tensor of 32-bit float or 64-bit float values}}
+  // expected-error @+1 {{'tcc.conv' op operand #0 must be statically shaped tensor of 32-bit float or 64-bit float values}}
   %0 = tcc.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>,
                         padding = array<i64: 0, 0>, groups = 1 : i64}
       : (tensor<1x1x4xi32>, tensor<1x1x2xi32>) -> tensor<1x1x3xi32>
@@ -136,7 +136,7 @@ func.func @conv_missing_groups(%x: tensor<1x1x4xf32>, %w: tensor<1x1x2xf32>) -> 
 // -----
 
 func.func @argmax_result_not_i64(%a: tensor<4x3xf32>) -> tensor<4xi32> {
-  // expected-error @+1 {{'tcc.argmax' op result #0 must be ranked tensor of 64-bit signless integer values}}
+  // expected-error @+1 {{'tcc.argmax' op result #0 must be statically shaped tensor of 64-bit signless integer values}}
   %0 = tcc.argmax %a {axis = 1 : i64, keep_dims = false, select_last_index = false}
       : (tensor<4x3xf32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
@@ -153,7 +153,7 @@ func.func @random_seed_not_scalar(%s: tensor<1xi64>) -> tensor<4xf32> {
 // -----
 
 func.func @random_of_int(%s: tensor<i64>) -> tensor<4xi32> {
-  // expected-error @+1 {{'tcc.random_uniform' op result #0 must be ranked tensor of 32-bit float or 64-bit float values}}
+  // expected-error @+1 {{'tcc.random_uniform' op result #0 must be statically shaped tensor of 32-bit float or 64-bit float values}}
   %0 = tcc.random_uniform %s : (tensor<i64>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
@@ -161,7 +161,7 @@ func.func @random_of_int(%s: tensor<i64>) -> tensor<4xi32> {
 // -----
 
 func.func @gather_float_indices(%a: tensor<4x3xf32>, %i: tensor<2xf32>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{'tcc.gather' op operand #1 must be ranked tensor of 64-bit signless integer or 32-bit signless integer values}}
+  // expected-error @+1 {{'tcc.gather' op operand #1 must be statically shaped tensor of 64-bit signless integer or 32-bit signless integer values}}
   %0 = tcc.gather %a, %i {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
