@@ -26,4 +26,30 @@ def Tcc_ElementwiseOpInterface : OpInterface<"ElementwiseOpInterface"> {
   ];
 }
 
+def Tcc_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
+  let cppNamespace = "::mlir::tcc";
+  let description = [{
+    An op that states its vector-Jacobian product (reverse-mode derivative
+    rule). `tcc-autodiff` is generic: it walks a function backwards and asks
+    each op, through this interface, to turn the cotangents of its results
+    into cotangents of its operands.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Given `resultGrads` (one cotangent per result, each of the result's
+        type, never null), builds the cotangent of every operand at the
+        builder's insertion point and stores it in `operandGrads` (which has
+        one null entry per operand on entry). Entries left null have no
+        gradient (integer or boolean operands, seeds). Each cotangent must
+        have exactly its operand's type: broadcasting must be summed away
+        (see `sumToShape`). The op's own operands and results may be used.
+        Returns failure after emitting a diagnostic if the rule cannot be
+        built.
+      }],
+      "::llvm::LogicalResult", "buildVJP",
+      (ins "::mlir::OpBuilder &":$b, "::mlir::ValueRange":$resultGrads,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads)>
+  ];
+}
+
 #endif // TCC_INTERFACES_TD

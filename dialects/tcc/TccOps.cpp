@@ -45,3 +45,31 @@ int64_t mlir::tcc::windowOutputSize(int64_t in, int64_t padLo, int64_t padHi,
     --out;
   return out;
 }
+
+Value mlir::tcc::sumToShape(OpBuilder &b, Location loc, Value grad,
+                            RankedTensorType target) {
+  auto type = cast<RankedTensorType>(grad.getType());
+  if (type == target)
+    return grad;
+  int64_t lead = type.getRank() - target.getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d < lead || (target.getDimSize(d - lead) == 1 && type.getDimSize(d) != 1))
+      axes.push_back(d);
+  Value summed = grad;
+  if (!axes.empty())
+    summed = ReduceSumOp::create(b, loc, grad, b.getDenseI64ArrayAttr(axes),
+                                 b.getBoolAttr(false));
+  if (cast<RankedTensorType>(summed.getType()) != target)
+    summed = ReshapeOp::create(b, loc, target, summed);
+  return summed;
+}
+
+Value mlir::tcc::createSplat(OpBuilder &b, Location loc, RankedTensorType type,
+                             double value) {
+  Type el = type.getElementType();
+  TypedAttr scalar = isa<FloatType>(el)
+                         ? TypedAttr(b.getFloatAttr(el, value))
+                         : TypedAttr(b.getIntegerAttr(el, int64_t(value)));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, scalar));
+}

@@ -27,6 +27,15 @@ int64_t windowOutputSize(int64_t in, int64_t padLo, int64_t padHi,
                          int64_t kernel, int64_t stride, int64_t dilation,
                          bool ceilMode = false);
 
+/// Sums `grad` (of a NumPy-broadcast result shape) down to `target`'s shape:
+/// the reverse of broadcasting, used by the VJP of every broadcasting op.
+Value sumToShape(OpBuilder &b, Location loc, Value grad,
+                 RankedTensorType target);
+
+/// A tensor of `type` filled with `value` (a splat constant).
+Value createSplat(OpBuilder &b, Location loc, RankedTensorType type,
+                  double value);
+
 } // namespace mlir::tcc
 
 #endif // TCC_DIALECT_TCCOPS_H

@@ -15,6 +15,7 @@
 #include "tcc/Tools/Diagnostics.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -34,6 +35,10 @@ static cl::list<std::string>
 static cl::opt<std::string> outputDir("output-dir",
                                       cl::desc("Directory for output_N.npy"),
                                       cl::value_desc("dir"), cl::Required);
+static cl::opt<std::string>
+    entry("entry",
+          cl::desc("Function to run when MODEL is a .mlir file (default: forward)"),
+          cl::init("forward"));
 static cl::opt<bool> printIR("print-ir",
                              cl::desc("Print the imported tcc IR to stderr"));
 
@@ -73,15 +78,27 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   tcc::ToolDiagnosticHandler diagnostics(&context, "tcc-run");
 
-  tcc::ONNXImportOptions options;
-  for (const HostTensor &t : inputs)
-    options.positionalInputValues.push_back(&t);
-  if (inputs.empty())
-    options.positionalInputValues.clear();
-  OwningOpRef<ModuleOp> module = tcc::importONNXModel(&context, modelFile, options);
+  // An ONNX model is imported and specialized on the inputs; a .mlir file
+  // (tcc IR, e.g. after tcc-autodiff) is run as it is.
+  std::string entryName = entry;
+  OwningOpRef<ModuleOp> module;
+  if (llvm::StringRef(modelFile).ends_with(".mlir")) {
+    module = parseSourceFile<ModuleOp>(modelFile, &context);
+  } else {
+    tcc::ONNXImportOptions options;
+    for (const HostTensor &t : inputs)
+      options.positionalInputValues.push_back(&t);
+    module = tcc::importONNXModel(&context, modelFile, options);
+    entryName = options.functionName;
+  }
   if (!module)
     return 1;
-  auto func = module->lookupSymbol<func::FuncOp>(options.functionName);
+  auto func = module->lookupSymbol<func::FuncOp>(entryName);
+  if (!func) {
+    llvm::errs() << "tcc-run: error: " << modelFile << ": no function '"
+                 << entryName << "'\n";
+    return 1;
+  }
   if (printIR)
     module->print(llvm::errs());
 
@@ -104,7 +121,7 @@ int main(int argc, char **argv) {
     args.push_back(p ? &*p : &inputs[next++]);
 
   auto compileStart = std::chrono::steady_clock::now();
-  auto jit = tcc::CpuJit::create(*module, options.functionName);
+  auto jit = tcc::CpuJit::create(*module, entryName);
   if (failed(jit))
     return 1;
   auto runStart = std::chrono::steady_clock::now();

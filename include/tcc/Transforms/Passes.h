@@ -3,6 +3,7 @@
 #ifndef TCC_TRANSFORMS_PASSES_H
 #define TCC_TRANSFORMS_PASSES_H
 
+#include "dialects/tcc/TccDialect.h"
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -15,6 +16,8 @@ inline constexpr llvm::StringLiteral kParamAttrName = "tcc.param";
 /// Argument / result attributes holding the ONNX graph input / output name.
 inline constexpr llvm::StringLiteral kInputAttrName = "tcc.input";
 inline constexpr llvm::StringLiteral kOutputAttrName = "tcc.output";
+/// Argument attribute marking the labels (targets) of a loss function.
+inline constexpr llvm::StringLiteral kLabelAttrName = "tcc.label";
 
 #define GEN_PASS_DECL
 #include "tcc/Transforms/Passes.h.inc"
