@@ -233,3 +233,259 @@ OpFoldResult ConvertOp::fold(FoldAdaptor) {
     return getOperand();
   return {};
 }
+
+//===----------------------------------------------------------------------===//
+// Vector-Jacobian products (DifferentiableOpInterface)
+//
+// Rules are written with tcc ops only, so the backward pass lowers wherever
+// the forward one does. Every broadcasting operand's cotangent is summed back
+// to its shape. Conventions follow PyTorch's derivatives.yaml.
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Builds tcc ops at one location so that each rule reads like its formula.
+/// Binary helpers broadcast the NumPy way, like the ops they create.
+struct VJP {
+  OpBuilder &b;
+  Location loc;
+
+  Value sub(Value x, Value y) { return SubOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return MulOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return DivOp::create(b, loc, x, y); }
+  Value neg(Value x) { return NegOp::create(b, loc, x); }
+  Value select(Value c, Value t, Value f) {
+    return SelectOp::create(b, loc, c, t, f);
+  }
+  /// A 0-d constant of `like`'s element type (it broadcasts against anything).
+  Value scalar(Value like, double v) {
+    Type el = cast<RankedTensorType>(like.getType()).getElementType();
+    return createSplat(b, loc, RankedTensorType::get({}, el), v);
+  }
+  /// `x * c` for a constant `c`.
+  Value scale(Value x, double c) { return mul(x, scalar(x, c)); }
+  /// `g` summed back to the shape of `operand` (undoes broadcasting).
+  Value to(Value g, Value operand) {
+    return sumToShape(b, loc, g, cast<RankedTensorType>(operand.getType()));
+  }
+};
+} // namespace
+
+static VJP vjpAt(OpBuilder &b, Operation *op) { return VJP{b, op->getLoc()}; }
+
+/// Most unary rules are `g * f'(x)`: `dfdx` builds f' from the op.
+template <typename OpTy, typename Fn>
+static LogicalResult unaryVJP(OpTy op, OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads, Fn dfdx) {
+  VJP v = vjpAt(b, op);
+  operandGrads[0] = v.mul(resultGrads[0], dfdx(v, op.getOperand(), op.getResult()));
+  return success();
+}
+
+LogicalResult AddOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  operandGrads[0] = v.to(resultGrads[0], getLhs());
+  operandGrads[1] = v.to(resultGrads[0], getRhs());
+  return success();
+}
+
+LogicalResult SubOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  operandGrads[0] = v.to(resultGrads[0], getLhs());
+  operandGrads[1] = v.to(v.neg(resultGrads[0]), getRhs());
+  return success();
+}
+
+LogicalResult MulOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  Value g = resultGrads[0];
+  operandGrads[0] = v.to(v.mul(g, getRhs()), getLhs());
+  operandGrads[1] = v.to(v.mul(g, getLhs()), getRhs());
+  return success();
+}
+
+LogicalResult DivOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  Value g = resultGrads[0];
+  operandGrads[0] = v.to(v.div(g, getRhs()), getLhs());
+  // d(x/y)/dy = -(x/y)/y: reuses the result.
+  operandGrads[1] = v.to(v.neg(v.div(v.mul(g, getResult()), getRhs())), getRhs());
+  return success();
+}
+
+LogicalResult PowOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  Value g = resultGrads[0], x = getLhs(), y = getRhs(), zero = v.scalar(x, 0.0);
+  // d/dx = y * x^(y-1), zero where y == 0 (so 0^-1 never makes 0 * inf).
+  Value dx = v.mul(y, PowOp::create(b, v.loc, x, v.sub(y, v.scalar(y, 1.0))));
+  dx = v.select(EqualOp::create(b, v.loc, y, zero), zero, dx);
+  operandGrads[0] = v.to(v.mul(g, dx), x);
+  // d/dy = x^y * log(x), zero where x == 0 and y >= 0 (log(0) = -inf).
+  Value dy = v.mul(getResult(), LogOp::create(b, v.loc, x));
+  Value xZero = AndOp::create(b, v.loc, EqualOp::create(b, v.loc, x, zero),
+                              GreaterEqualOp::create(b, v.loc, y, zero));
+  dy = v.select(xZero, zero, dy);
+  operandGrads[1] = v.to(v.mul(g, dy), y);
+  return success();
+}
+
+/// max and min: the cotangent goes to the selected operand; ties split it
+/// evenly (torch.maximum/minimum). `lhsLoses` is where lhs is not selected.
+static void maxMinVJP(VJP &v, Value lhs, Value rhs, Value g, Value lhsLoses,
+                      Value rhsLoses, SmallVectorImpl<Value> &operandGrads) {
+  Value tie = EqualOp::create(v.b, v.loc, lhs, rhs);
+  Value shared = v.select(tie, v.scale(g, 0.5), g);
+  Value zero = v.scalar(g, 0.0);
+  operandGrads[0] = v.to(v.select(lhsLoses, zero, shared), lhs);
+  operandGrads[1] = v.to(v.select(rhsLoses, zero, shared), rhs);
+}
+
+LogicalResult MaxOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  Value x = getLhs(), y = getRhs();
+  maxMinVJP(v, x, y, resultGrads[0], LessOp::create(b, v.loc, x, y),
+            GreaterOp::create(b, v.loc, x, y), operandGrads);
+  return success();
+}
+
+LogicalResult MinOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  Value x = getLhs(), y = getRhs();
+  maxMinVJP(v, x, y, resultGrads[0], GreaterOp::create(b, v.loc, x, y),
+            LessOp::create(b, v.loc, x, y), operandGrads);
+  return success();
+}
+
+LogicalResult SelectOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  VJP v = vjpAt(b, *this);
+  Value g = resultGrads[0], c = getCondition(), zero = v.scalar(g, 0.0);
+  // The condition is boolean: no cotangent.
+  operandGrads[1] = v.to(v.select(c, g, zero), getOnTrue());
+  operandGrads[2] = v.to(v.select(c, zero, g), getOnFalse());
+  return success();
+}
+
+LogicalResult NegOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  operandGrads[0] = vjpAt(b, *this).neg(resultGrads[0]);
+  return success();
+}
+
+LogicalResult AbsOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  // sign(0) = 0, so abs'(0) = 0 as in PyTorch.
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value x, Value) -> Value {
+                    return SignOp::create(v.b, v.loc, x);
+                  });
+}
+
+// Piecewise constant: the derivative is zero wherever it exists (PyTorch
+// gives zeros). A null cotangent contributes nothing, so none is built.
+#define TCC_ZERO_VJP(OP)                                                       \
+  LogicalResult OP::buildVJP(OpBuilder &, ValueRange,                          \
+                             SmallVectorImpl<Value> &) {                       \
+    return success();                                                          \
+  }
+TCC_ZERO_VJP(SignOp)
+TCC_ZERO_VJP(FloorOp)
+TCC_ZERO_VJP(CeilOp)
+#undef TCC_ZERO_VJP
+
+LogicalResult ExpOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &, Value, Value y) { return y; });
+}
+
+LogicalResult LogOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  operandGrads[0] = vjpAt(b, *this).div(resultGrads[0], getOperand());
+  return success();
+}
+
+LogicalResult SqrtOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               SmallVectorImpl<Value> &operandGrads) {
+  // d sqrt(x) = 1 / (2 sqrt(x)).
+  VJP v = vjpAt(b, *this);
+  operandGrads[0] = v.div(v.scale(resultGrads[0], 0.5), getResult());
+  return success();
+}
+
+LogicalResult RsqrtOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  // d x^(-1/2) = -1/2 x^(-3/2) = -1/2 y^3.
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value, Value y) {
+                    return v.scale(v.mul(y, v.mul(y, y)), -0.5);
+                  });
+}
+
+LogicalResult ReciprocalOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                     SmallVectorImpl<Value> &operandGrads) {
+  // d (1/x) = -1/x^2 = -y^2.
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value, Value y) { return v.neg(v.mul(y, y)); });
+}
+
+LogicalResult TanhOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               SmallVectorImpl<Value> &operandGrads) {
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value, Value y) {
+                    return v.sub(v.scalar(y, 1.0), v.mul(y, y));
+                  });
+}
+
+LogicalResult ErfOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  // erf'(x) = 2/sqrt(pi) exp(-x^2).
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value x, Value) {
+                    Value e = ExpOp::create(v.b, v.loc, v.neg(v.mul(x, x)));
+                    return v.scale(e, 1.1283791670955126); // 2/sqrt(pi)
+                  });
+}
+
+LogicalResult SigmoidOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value, Value y) {
+                    return v.mul(y, v.sub(v.scalar(y, 1.0), y));
+                  });
+}
+
+LogicalResult SinOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value x, Value) -> Value {
+                    return CosOp::create(v.b, v.loc, x);
+                  });
+}
+
+LogicalResult CosOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  return unaryVJP(*this, b, resultGrads, operandGrads,
+                  [](VJP &v, Value x, Value) {
+                    return v.neg(SinOp::create(v.b, v.loc, x));
+                  });
+}
+
+LogicalResult ConvertOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  // Only float-to-float conversions pass a gradient: the cotangent converts
+  // back. Integer or boolean operands get none; float-to-integer results
+  // carry none, so tcc-autodiff never asks for them.
+  Type src = getElementTypeOrSelf(getOperand().getType());
+  Type dst = getElementTypeOrSelf(getType());
+  if (isFloat(src) && isFloat(dst))
+    operandGrads[0] = ConvertOp::create(b, getLoc(), getOperand().getType(),
+                                        resultGrads[0]);
+  return success();
+}

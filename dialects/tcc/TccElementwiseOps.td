@@ -35,13 +35,19 @@ class Tcc_BinaryOp<string mnemonic, string what, Type operandType,
   let results = (outs Tcc_Tensor:$result);
 }
 
-def Tcc_AddOp : Tcc_BinaryOp<"add", "the sum", Tcc_NumericTensor, [Commutative]>;
-def Tcc_SubOp : Tcc_BinaryOp<"sub", "the difference", Tcc_NumericTensor>;
-def Tcc_MulOp : Tcc_BinaryOp<"mul", "the product", Tcc_NumericTensor, [Commutative]>;
-def Tcc_DivOp : Tcc_BinaryOp<"div", "the quotient (integer division truncates)", Tcc_NumericTensor>;
-def Tcc_PowOp : Tcc_BinaryOp<"pow", "`lhs` raised to the power `rhs`", Tcc_NumericTensor>;
-def Tcc_MaxOp : Tcc_BinaryOp<"max", "the maximum (NaN propagates)", Tcc_NumericTensor, [Commutative]>;
-def Tcc_MinOp : Tcc_BinaryOp<"min", "the minimum (NaN propagates)", Tcc_NumericTensor, [Commutative]>;
+// Ops whose float results carry gradients state their VJP (buildVJP in
+// TccElementwiseOps.cpp). Boolean results (comparisons, and/or/xor/not) carry
+// none, so those ops need no rule: tcc-autodiff never asks them.
+// (A file-specific name: the other op files may define their own.)
+defvar Tcc_EwDifferentiable = DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>;
+
+def Tcc_AddOp : Tcc_BinaryOp<"add", "the sum", Tcc_NumericTensor, [Commutative, Tcc_EwDifferentiable]>;
+def Tcc_SubOp : Tcc_BinaryOp<"sub", "the difference", Tcc_NumericTensor, [Tcc_EwDifferentiable]>;
+def Tcc_MulOp : Tcc_BinaryOp<"mul", "the product", Tcc_NumericTensor, [Commutative, Tcc_EwDifferentiable]>;
+def Tcc_DivOp : Tcc_BinaryOp<"div", "the quotient (integer division truncates)", Tcc_NumericTensor, [Tcc_EwDifferentiable]>;
+def Tcc_PowOp : Tcc_BinaryOp<"pow", "`lhs` raised to the power `rhs`", Tcc_NumericTensor, [Tcc_EwDifferentiable]>;
+def Tcc_MaxOp : Tcc_BinaryOp<"max", "the maximum (NaN propagates)", Tcc_NumericTensor, [Commutative, Tcc_EwDifferentiable]>;
+def Tcc_MinOp : Tcc_BinaryOp<"min", "the minimum (NaN propagates)", Tcc_NumericTensor, [Commutative, Tcc_EwDifferentiable]>;
 def Tcc_AndOp : Tcc_BinaryOp<"and", "the logical and", Tcc_BoolTensor, [Commutative]>;
 def Tcc_OrOp : Tcc_BinaryOp<"or", "the logical or", Tcc_BoolTensor, [Commutative]>;
 def Tcc_XorOp : Tcc_BinaryOp<"xor", "the logical exclusive or", Tcc_BoolTensor, [Commutative]>;
@@ -71,7 +77,7 @@ def Tcc_LessEqualOp : Tcc_CompareOp<"less_equal", "<=">;
 def Tcc_GreaterOp : Tcc_CompareOp<"greater", ">">;
 def Tcc_GreaterEqualOp : Tcc_CompareOp<"greater_equal", ">=">;
 
-def Tcc_SelectOp : Tcc_BroadcastingOp<"select"> {
+def Tcc_SelectOp : Tcc_BroadcastingOp<"select", [Tcc_EwDifferentiable]> {
   let summary = "elementwise choice between two tensors, with broadcasting";
   let description = [{
     Returns `on_true` where `condition` is true and `on_false` elsewhere.
@@ -93,8 +99,9 @@ def Tcc_SelectOp : Tcc_BroadcastingOp<"select"> {
 // Unary ops
 //===----------------------------------------------------------------------===//
 
-class Tcc_UnaryOp<string mnemonic, string what, Type operandType>
-    : Tcc_Op<mnemonic, [Pure, SameOperandsAndResultType,
+class Tcc_UnaryOp<string mnemonic, string what, Type operandType,
+                  list<Trait> traits = [Tcc_EwDifferentiable]>
+    : Tcc_Op<mnemonic, traits # [Pure, SameOperandsAndResultType,
           DeclareOpInterfaceMethods<Tcc_ElementwiseOpInterface>]> {
   let summary = "elementwise " # what;
   let description = [{
@@ -126,10 +133,10 @@ def Tcc_SinOp : Tcc_UnaryOp<"sin", "the sine", Tcc_FloatTensor>;
 def Tcc_CosOp : Tcc_UnaryOp<"cos", "the cosine", Tcc_FloatTensor>;
 def Tcc_FloorOp : Tcc_UnaryOp<"floor", "the largest integer not greater than the element", Tcc_FloatTensor>;
 def Tcc_CeilOp : Tcc_UnaryOp<"ceil", "the smallest integer not less than the element", Tcc_FloatTensor>;
-def Tcc_NotOp : Tcc_UnaryOp<"not", "the logical negation", Tcc_BoolTensor>;
+def Tcc_NotOp : Tcc_UnaryOp<"not", "the logical negation", Tcc_BoolTensor, []>;
 
 def Tcc_ConvertOp : Tcc_Op<"convert", [Pure, SameOperandsAndResultShape,
-      DeclareOpInterfaceMethods<Tcc_ElementwiseOpInterface>]> {
+      DeclareOpInterfaceMethods<Tcc_ElementwiseOpInterface>, Tcc_EwDifferentiable]> {
   let summary = "elementwise conversion to another element type";
   let description = [{
     Converts every element to the result's element type, as ONNX `Cast`

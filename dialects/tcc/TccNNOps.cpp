@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::tcc;
@@ -208,13 +209,12 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-static LogicalResult inferPool(std::optional<Location> loc, Value input,
-                               ArrayRef<int64_t> kernel,
+static LogicalResult inferPool(std::optional<Location> loc,
+                               RankedTensorType in, ArrayRef<int64_t> kernel,
                                ArrayRef<int64_t> strides,
                                ArrayRef<int64_t> dilations,
                                ArrayRef<int64_t> padding, bool ceilMode,
                                SmallVectorImpl<Type> &r) {
-  auto in = rankedType(input);
   if (in.getRank() < 3)
     return emitOptionalError(loc, "input must have rank 3 or more");
   int64_t k = in.getRank() - 2;
@@ -244,15 +244,48 @@ static LogicalResult inferPool(std::optional<Location> loc, Value input,
 LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor a, SmallVectorImpl<Type> &r) {
-  return inferPool(loc, a.getInput(), a.getKernel(), a.getStrides(),
+  return inferPool(loc, rankedType(a.getInput()), a.getKernel(), a.getStrides(),
                    a.getDilations(), a.getPadding(), a.getCeilMode(), r);
 }
 
 LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor a, SmallVectorImpl<Type> &r) {
-  return inferPool(loc, a.getInput(), a.getKernel(), a.getStrides(),
+  return inferPool(loc, rankedType(a.getInput()), a.getKernel(), a.getStrides(),
                    a.getDilations(), a.getPadding(), a.getCeilMode(), r);
+}
+
+LogicalResult MaxPoolIndicesOp::inferReturnTypes(MLIRContext *ctx,
+                                                 std::optional<Location> loc,
+                                                 Adaptor a,
+                                                 SmallVectorImpl<Type> &r) {
+  SmallVector<Type> pooled;
+  if (failed(inferPool(loc, rankedType(a.getInput()), a.getKernel(),
+                       a.getStrides(), a.getDilations(), a.getPadding(),
+                       a.getCeilMode(), pooled)))
+    return failure();
+  r.push_back(
+      cast<RankedTensorType>(pooled.front()).clone(IntegerType::get(ctx, 64)));
+  return success();
+}
+
+LogicalResult MaxPoolGradOp::verify() {
+  auto grad = getGrad().getType(), indices = getIndices().getType();
+  auto result = getType();
+  if (grad.getShape() != indices.getShape())
+    return emitOpError("grad ") << grad << " and indices " << indices
+                                << " must have the same shape";
+  if (result.getElementType() != grad.getElementType())
+    return emitOpError("result element type ") << result.getElementType()
+           << " differs from the grad's " << grad.getElementType();
+  SmallVector<Type> pooled;
+  if (failed(inferPool(getLoc(), result, getKernel(), getStrides(),
+                       getDilations(), getPadding(), getCeilMode(), pooled)))
+    return failure();
+  if (cast<RankedTensorType>(pooled.front()).getShape() != grad.getShape())
+    return emitOpError("pooling the result type ")
+           << result << " gives " << pooled.front() << ", not the grad's shape";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -326,5 +359,394 @@ LogicalResult CumSumOp::verify() {
   if (axis < 0 || axis >= rank)
     return emitOpError("axis ") << axis << " is out of range for rank "
                                 << rank;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Vector-Jacobian products (DifferentiableOpInterface)
+//
+// Rules are written with tcc ops only, so the backward pass lowers wherever
+// the forward one does. Integer operands get no cotangent.
+//===----------------------------------------------------------------------===//
+
+static bool isFloatValue(Value v) {
+  return isa<FloatType>(rankedType(v).getElementType());
+}
+
+/// A constant of float tensor `type` holding `values` (row-major).
+static Value floatConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                          ArrayRef<double> values) {
+  const llvm::fltSemantics &sem =
+      cast<FloatType>(type.getElementType()).getFloatSemantics();
+  SmallVector<APFloat> elems;
+  for (double v : values) {
+    APFloat f(v);
+    bool lost;
+    f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+    elems.push_back(f);
+  }
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, elems));
+}
+
+/// `v` with its last two dimensions swapped.
+static Value transposeLastTwo(OpBuilder &b, Location loc, Value v) {
+  int64_t rank = rankedType(v).getRank();
+  SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(perm[rank - 1], perm[rank - 2]);
+  return TransposeOp::create(b, loc, v, perm);
+}
+
+/// The leading `shape.size()` elements of every dimension of `v`.
+static Value sliceFront(OpBuilder &b, Location loc, Value v,
+                        ArrayRef<int64_t> shape) {
+  RankedTensorType type = rankedType(v);
+  if (type.getShape() == shape)
+    return v;
+  SmallVector<int64_t> zeros(shape.size(), 0), ones(shape.size(), 1);
+  return SliceOp::create(b, loc, type.clone(shape), v, zeros, ones);
+}
+
+LogicalResult MatmulOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  if (!isFloatValue(getLhs()))
+    return success();
+  Location loc = getLoc();
+  Value g = resultGrads[0];
+  // dA = dC * B^T and dB = A^T * dC, with broadcast batch dims summed away.
+  Value da = MatmulOp::create(b, loc, g, transposeLastTwo(b, loc, getRhs()));
+  Value db = MatmulOp::create(b, loc, transposeLastTwo(b, loc, getLhs()), g);
+  operandGrads[0] = sumToShape(b, loc, da, rankedType(getLhs()));
+  operandGrads[1] = sumToShape(b, loc, db, rankedType(getRhs()));
+  return success();
+}
+
+/// The cotangent of einsum operand `i`: an einsum of the result's cotangent
+/// with the other operands, producing operand i's term. A letter repeated in
+/// that term (a diagonal) gets a fresh letter tied to the first one by an
+/// identity matrix; a letter no other term supplies (summed over in the
+/// forward) gets a vector of ones, which broadcasts the cotangent along it.
+static FailureOr<Value> einsumOperandVJP(OpBuilder &b, EinsumOp op,
+                                         ArrayRef<StringRef> terms,
+                                         StringRef out, Value g, unsigned i) {
+  Location loc = op.getLoc();
+  RankedTensorType type = rankedType(op.getInputs()[i]);
+  std::string used = op.getEquation().str();
+  auto freshLetter = [&]() -> char {
+    for (char c : StringRef("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+      if (!llvm::is_contained(used, c)) {
+        used.push_back(c);
+        return c;
+      }
+    return 0;
+  };
+  SmallVector<std::string> inTerms{out.str()};
+  SmallVector<Value> inValues{g};
+  for (auto [j, term] : llvm::enumerate(terms))
+    if (j != i) {
+      inTerms.push_back(term.str());
+      inValues.push_back(op.getInputs()[j]);
+    }
+  StringRef term = terms[i];
+  std::string target;
+  for (auto [pos, c] : llvm::enumerate(term)) {
+    if (!term.take_front(pos).contains(c)) {
+      target.push_back(c);
+      continue;
+    }
+    char fresh = freshLetter();
+    if (!fresh)
+      return op.emitOpError("tcc-autodiff: no free letter left to express the "
+                            "gradient of a diagonal");
+    target.push_back(fresh);
+    int64_t n = type.getDimSize(pos);
+    SmallVector<double> eye(n * n, 0.0);
+    for (int64_t k = 0; k < n; ++k)
+      eye[k * n + k] = 1.0;
+    inTerms.push_back({c, fresh});
+    inValues.push_back(
+        floatConstant(b, loc, RankedTensorType::get({n, n}, type.getElementType()), eye));
+  }
+  for (auto [pos, c] : llvm::enumerate(target)) {
+    if (llvm::any_of(inTerms, [&](const std::string &t) {
+          return llvm::is_contained(t, c);
+        }))
+      continue;
+    auto onesType =
+        RankedTensorType::get({type.getDimSize(pos)}, type.getElementType());
+    inTerms.push_back(std::string(1, c));
+    inValues.push_back(createSplat(b, loc, onesType, 1.0));
+  }
+  std::string equation = llvm::join(inTerms, ",") + "->" + target;
+  return EinsumOp::create(b, loc, equation, inValues).getResult();
+}
+
+LogicalResult EinsumOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  SmallVector<StringRef> terms;
+  StringRef out;
+  if (failed(parseEinsum(getEquation(), terms, out)))
+    return emitOpError("tcc-autodiff: cannot parse the equation");
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    if (!isFloatValue(input))
+      continue;
+    FailureOr<Value> g =
+        einsumOperandVJP(b, *this, terms, out, resultGrads[0], i);
+    if (failed(g))
+      return failure();
+    operandGrads[i] = *g;
+  }
+  return success();
+}
+
+/// The weight cotangent of a convolution of `x` ([N, C, D...]) whose result
+/// cotangent is `dy` ([N, M, O...]):
+///   dW[m, c, k] = sum_{n, o} x[n, G(m) * C/G + c, o*s + k*d - lo] dy[n, m, o],
+/// itself a grouped convolution: x as [C/G, G*N, D...] (batch and channels
+/// swapped, groups kept outermost), dy as the kernel [M, N, O...], stride and
+/// dilation exchanged. Its spatial size may exceed K (the forward's leftover
+/// rows); the excess is sliced off. Returns [M, C/G, K...] of `wType`.
+static Value convWeightGrad(OpBuilder &b, Location loc, Value x, Value dy,
+                            ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations,
+                            ArrayRef<int64_t> padding, int64_t groups,
+                            RankedTensorType wType) {
+  RankedTensorType xType = rankedType(x);
+  int64_t rank = xType.getRank(), n = xType.getDimSize(0),
+          cg = xType.getDimSize(1) / groups;
+  ArrayRef<int64_t> spatial = xType.getShape().drop_front(2);
+  // [N, C, D...] -> [N, G, C/G, D...] -> [C/G, G, N, D...] -> [C/G, G*N, D...]
+  SmallVector<int64_t> split{n, groups, cg};
+  split.append(spatial.begin(), spatial.end());
+  Value xs = ReshapeOp::create(b, loc, xType.clone(split), x);
+  SmallVector<int64_t> perm{2, 1, 0};
+  for (int64_t d = 3; d <= rank; ++d)
+    perm.push_back(d);
+  xs = TransposeOp::create(b, loc, xs, perm);
+  SmallVector<int64_t> merged{cg, groups * n};
+  merged.append(spatial.begin(), spatial.end());
+  xs = ReshapeOp::create(b, loc, xType.clone(merged), xs);
+  // [N, M, O...] -> [M, N, O...]
+  SmallVector<int64_t> swap01 = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(swap01[0], swap01[1]);
+  Value kernel = TransposeOp::create(b, loc, dy, swap01);
+  Value dw = ConvOp::create(b, loc, xs, kernel, dilations, strides, padding,
+                            uint64_t(groups));
+  // [C/G, M, K'...] -> [C/G, M, K...] -> [M, C/G, K...]
+  SmallVector<int64_t> sliced{cg, wType.getDimSize(0)};
+  sliced.append(wType.getShape().begin() + 2, wType.getShape().end());
+  dw = sliceFront(b, loc, dw, sliced);
+  return TransposeOp::create(b, loc, dw, swap01);
+}
+
+LogicalResult ConvOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value g = resultGrads[0];
+  RankedTensorType in = rankedType(getInput()), w = rankedType(getWeight());
+  int64_t k = in.getRank() - 2;
+  ArrayRef<int64_t> pads = getPadding(), strides = getStrides(),
+                    dilations = getDilations();
+  // dX is the transposed convolution of dY with the same weight; the rows
+  // the forward's last window left over come back as output padding.
+  SmallVector<int64_t> outputPadding;
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t span = in.getDimSize(i + 2) + pads[i] + pads[i + k] -
+                   dilations[i] * (w.getDimSize(i + 2) - 1) - 1;
+    outputPadding.push_back(span % strides[i]);
+  }
+  operandGrads[0] = ConvTransposeOp::create(b, loc, g, getWeight(), strides,
+                                            dilations, pads, outputPadding,
+                                            getGroups());
+  operandGrads[1] = convWeightGrad(b, loc, getInput(), g, strides, dilations,
+                                   pads, getGroups(), w);
+  return success();
+}
+
+LogicalResult ConvTransposeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                        SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value g = resultGrads[0];
+  RankedTensorType in = rankedType(getInput());
+  // conv_transpose is the adjoint of conv in its input, so dX is a
+  // convolution of dY; output padding can make it a little larger than X.
+  Value dx = ConvOp::create(b, loc, g, getWeight(), getStrides(),
+                            getDilations(), getPadding(), getGroups());
+  operandGrads[0] = sliceFront(b, loc, dx, in.getShape());
+  // dW[c, m, k] = sum x[n, c, i] dY[n, G(c) * M/G + m, i*s + k*d - lo]: the
+  // conv weight gradient with the roles of the input and cotangent exchanged.
+  operandGrads[1] =
+      convWeightGrad(b, loc, g, getInput(), getStrides(), getDilations(),
+                     getPadding(), getGroups(), rankedType(getWeight()));
+  return success();
+}
+
+LogicalResult MaxPoolOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  if (!isFloatValue(getInput()))
+    return success();
+  Location loc = getLoc();
+  Value indices = MaxPoolIndicesOp::create(b, loc, getInput(), getKernel(),
+                                           getStrides(), getDilations(),
+                                           getPadding(), getCeilMode());
+  operandGrads[0] = MaxPoolGradOp::create(
+      b, loc, getInput().getType(), resultGrads[0], indices, getKernel(),
+      getStrides(), getDilations(), getPadding(), getCeilMode());
+  return success();
+}
+
+/// Per output position, 1 / the divisor avg_pool used there (as in its
+/// lowering: window elements inside the input, plus the explicit pads with
+/// count_include_pad, never the ceil_mode overhang), of shape [O1..Ok].
+static Value avgPoolReciprocalCounts(OpBuilder &b, AvgPoolOp op) {
+  RankedTensorType in = rankedType(op.getInput()), out = op.getType();
+  int64_t k = in.getRank() - 2;
+  ArrayRef<int64_t> pads = op.getPadding();
+  SmallVector<double> recip{1.0};
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t lo = pads[i], hi = pads[i + k];
+    int64_t begin = op.getCountIncludePad() ? -lo : 0;
+    int64_t end = in.getDimSize(i + 2) + (op.getCountIncludePad() ? hi : 0);
+    SmallVector<double> next;
+    for (double r : recip)
+      for (int64_t o = 0, e = out.getDimSize(i + 2); o < e; ++o) {
+        int64_t count = 0;
+        for (int64_t j = 0; j < op.getKernel()[i]; ++j) {
+          int64_t p = o * op.getStrides()[i] + j * op.getDilations()[i] - lo;
+          count += p >= begin && p < end;
+        }
+        next.push_back(r / std::max<int64_t>(count, 1));
+      }
+    recip = std::move(next);
+  }
+  auto type = RankedTensorType::get(out.getShape().drop_front(2),
+                                    out.getElementType());
+  return floatConstant(b, op.getLoc(), type, recip);
+}
+
+LogicalResult AvgPoolOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  RankedTensorType in = rankedType(getInput()), out = getType();
+  int64_t k = in.getRank() - 2, c = in.getDimSize(1);
+  Value scaled =
+      MulOp::create(b, loc, resultGrads[0], avgPoolReciprocalCounts(b, *this));
+  // Spreading each window's share over the window is a depthwise transposed
+  // convolution with a kernel of ones; positions outside the input drop out.
+  // High pads (or output padding) make its output exactly the input's size.
+  SmallVector<int64_t> pads(getPadding()), outputPadding;
+  SmallVector<int64_t> wShape{c, 1};
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t full = getStrides()[i] * (out.getDimSize(i + 2) - 1) +
+                   getDilations()[i] * (getKernel()[i] - 1) + 1 - pads[i];
+    int64_t excess = full - in.getDimSize(i + 2);
+    pads[i + k] = std::max<int64_t>(excess, 0);
+    outputPadding.push_back(std::max<int64_t>(-excess, 0));
+    wShape.push_back(getKernel()[i]);
+  }
+  Value ones = createSplat(b, loc, in.clone(wShape), 1.0);
+  operandGrads[0] = ConvTransposeOp::create(b, loc, scaled, ones, getStrides(),
+                                            getDilations(), pads, outputPadding,
+                                            uint64_t(c));
+  return success();
+}
+
+/// A reduction's cotangent `g` with the reduced axes kept as size 1, so that
+/// it broadcasts against the input.
+static Value keepReducedDims(OpBuilder &b, Location loc, Value g,
+                             RankedTensorType in, ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> shape(in.getShape());
+  for (int64_t a : axes)
+    shape[a] = 1;
+  auto type = in.clone(shape);
+  if (g.getType() == type)
+    return g;
+  return ReshapeOp::create(b, loc, type, g);
+}
+
+LogicalResult ReduceSumOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  if (!isFloatValue(getInput()))
+    return success();
+  Location loc = getLoc();
+  RankedTensorType in = rankedType(getInput());
+  Value g = keepReducedDims(b, loc, resultGrads[0], in, getAxes());
+  operandGrads[0] = BroadcastToOp::create(b, loc, in, g);
+  return success();
+}
+
+LogicalResult ReduceProdOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                     SmallVectorImpl<Value> &operandGrads) {
+  if (!isFloatValue(getInput()))
+    return success();
+  Location loc = getLoc();
+  Value x = getInput();
+  RankedTensorType in = rankedType(x);
+  auto scalar = [&](double v) {
+    return createSplat(b, loc, RankedTensorType::get({}, in.getElementType()), v);
+  };
+  Value zero = scalar(0.0), one = scalar(1.0);
+  ArrayRef<int64_t> axes = getAxes();
+  // d prod / dx_i is the product of the others: prod / x_i where x_i != 0;
+  // where x_i == 0, the product of the non-zeros if x_i is the only zero,
+  // else 0 (as PyTorch does).
+  Value prod = keepReducedDims(b, loc, getResult(), in, axes);
+  Value isZero = EqualOp::create(b, loc, x, zero);
+  Value nonZeros = SelectOp::create(b, loc, isZero, one, x);
+  Value nonZeroProd = ReduceProdOp::create(b, loc, nonZeros, axes, true);
+  Value zeroCount = ReduceSumOp::create(
+      b, loc, ConvertOp::create(b, loc, in, isZero), axes, true);
+  Value onlyZero = EqualOp::create(b, loc, zeroCount, one);
+  Value atZero = SelectOp::create(b, loc, onlyZero, nonZeroProd, zero);
+  Value others = SelectOp::create(b, loc, isZero, atZero,
+                                  DivOp::create(b, loc, prod, nonZeros));
+  Value g = keepReducedDims(b, loc, resultGrads[0], in, axes);
+  operandGrads[0] = MulOp::create(b, loc, g, others);
+  return success();
+}
+
+/// reduce_max/reduce_min: the cotangent goes to the elements equal to the
+/// extreme, split evenly among ties (torch.amax/amin).
+template <typename OpTy>
+static LogicalResult extremeVJP(OpTy op, OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  if (!isFloatValue(op.getInput()))
+    return success();
+  Location loc = op.getLoc();
+  Value x = op.getInput();
+  RankedTensorType in = rankedType(x);
+  ArrayRef<int64_t> axes = op.getAxes();
+  Value extreme = keepReducedDims(b, loc, op.getResult(), in, axes);
+  Value mask = ConvertOp::create(b, loc, in, EqualOp::create(b, loc, x, extreme));
+  Value count = ReduceSumOp::create(b, loc, mask, axes, true);
+  Value g = keepReducedDims(b, loc, resultGrads[0], in, axes);
+  operandGrads[0] = MulOp::create(b, loc, mask, DivOp::create(b, loc, g, count));
+  return success();
+}
+
+LogicalResult ReduceMaxOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  return extremeVJP(*this, b, resultGrads, operandGrads);
+}
+
+LogicalResult ReduceMinOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  return extremeVJP(*this, b, resultGrads, operandGrads);
+}
+
+LogicalResult CumSumOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  if (!isFloatValue(getInput()))
+    return success();
+  // x_j reaches exactly the outputs a cumsum in the other direction would
+  // sum into position j (with the same exclusivity).
+  operandGrads[0] =
+      CumSumOp::create(b, getLoc(), getType(), resultGrads[0], getAxis(),
+                       getExclusive(), !getReverse());
+  return success();
+}
+
+LogicalResult RandomUniformOp::buildVJP(OpBuilder &, ValueRange,
+                                        SmallVectorImpl<Value> &) {
+  // The numbers depend on the integer seed only: nothing to differentiate.
   return success();
 }

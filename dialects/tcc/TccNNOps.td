@@ -7,7 +7,8 @@
 // Contractions
 //===----------------------------------------------------------------------===//
 
-def Tcc_MatmulOp : Tcc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Tcc_MatmulOp : Tcc_Op<"matmul", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "batched matrix product with broadcast batch dimensions";
   let description = [{
     Multiplies the last two dimensions of `lhs` (`[..., M, K]`) and `rhs`
@@ -29,7 +30,8 @@ def Tcc_MatmulOp : Tcc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Tcc_EinsumOp : Tcc_Op<"einsum", [Pure, InferTypeOpAdaptor]> {
+def Tcc_EinsumOp : Tcc_Op<"einsum", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "Einstein summation";
   let description = [{
     Evaluates an explicit Einstein summation `equation` such as
@@ -58,7 +60,8 @@ def Tcc_EinsumOp : Tcc_Op<"einsum", [Pure, InferTypeOpAdaptor]> {
 // Convolution and pooling (channels-first: [N, C, spatial...])
 //===----------------------------------------------------------------------===//
 
-def Tcc_ConvOp : Tcc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
+def Tcc_ConvOp : Tcc_Op<"conv", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "N-D grouped convolution (cross-correlation)";
   let description = [{
     `input` is `[N, C, D1..Dk]`, `weight` is `[M, C/groups, K1..Kk]`, the
@@ -85,7 +88,8 @@ def Tcc_ConvOp : Tcc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Tcc_ConvTransposeOp : Tcc_Op<"conv_transpose", [Pure, InferTypeOpAdaptor]> {
+def Tcc_ConvTransposeOp : Tcc_Op<"conv_transpose", [Pure,
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "N-D grouped transposed convolution";
   let description = [{
     The gradient of `tcc.conv` with respect to its input, used as a layer
@@ -115,7 +119,8 @@ def Tcc_ConvTransposeOp : Tcc_Op<"conv_transpose", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-class Tcc_PoolOp<string mnemonic, string what> : Tcc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+class Tcc_PoolOp<string mnemonic, string what> : Tcc_Op<mnemonic, [Pure,
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = what # " pooling over the spatial dimensions";
   let description = [{
     Slides a window of size `kernel` with `strides` and `dilations` over the
@@ -149,11 +154,73 @@ def Tcc_AvgPoolOp : Tcc_PoolOp<"avg_pool", "average"> {
                        BoolAttr:$count_include_pad);
 }
 
+def Tcc_MaxPoolIndicesOp : Tcc_Op<"max_pool_indices", [Pure, InferTypeOpAdaptor]> {
+  let summary = "where each max_pool window's maximum is";
+  let description = [{
+    For the windows of `tcc.max_pool` with the same attributes, returns the
+    position of each window's maximum as an `i64` flat index into `input`,
+    row-major over all its dimensions (`((n * C + c) * D1 + d1) * D2 + ...`,
+    ONNX MaxPool's `Indices`). Padding never wins; of equal elements the
+    first in the window (row-major over the window) wins, and a NaN wins over
+    any number (PyTorch's rule). `max_pool_grad` uses it to route
+    cotangents.
+
+    Example:
+
+    ```mlir
+    %i = tcc.max_pool_indices %x {kernel = array<i64: 2, 2>,
+        strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+        padding = array<i64: 0, 0, 0, 0>, ceil_mode = false}
+        : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xi64>
+    ```
+  }];
+  let arguments = (ins Tcc_NumericTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$padding, BoolAttr:$ceil_mode);
+  let results = (outs StaticShapeTensorOf<[I64]>:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Tcc_MaxPoolGradOp : Tcc_Op<"max_pool_grad", [Pure]> {
+  let summary = "the input cotangent of max_pool, from the window maxima";
+  let description = [{
+    The backward of `tcc.max_pool`: `grad` (the cotangent of the pool's
+    result) and `indices` (from `tcc.max_pool_indices` with the same
+    attributes) have the pool's result shape; the result has the pool's
+    input shape (its element type is `grad`'s). Each window's cotangent goes
+    to the input element its index names, and elements that are the maximum
+    of several overlapping windows receive the sum. An index that does not
+    name an element of its own window contributes nothing.
+
+    Example:
+
+    ```mlir
+    %dx = tcc.max_pool_grad %dy, %i {kernel = array<i64: 3>,
+        strides = array<i64: 2>, dilations = array<i64: 1>,
+        padding = array<i64: 1, 1>, ceil_mode = false}
+        : (tensor<2x4x5xf32>, tensor<2x4x5xi64>) -> tensor<2x4x10xf32>
+    ```
+  }];
+  let arguments = (ins Tcc_FloatTensor:$grad,
+                       StaticShapeTensorOf<[I64]>:$indices,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$padding,
+                       BoolAttr:$ceil_mode);
+  let results = (outs Tcc_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions and scans
 //===----------------------------------------------------------------------===//
 
-class Tcc_ReduceOp<string mnemonic, string what> : Tcc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+class Tcc_ReduceOp<string mnemonic, string what> : Tcc_Op<mnemonic, [Pure,
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "reduces the given axes by " # what;
   let description = [{
     Reduces `input` over `axes` (sorted, distinct, non-negative) by }] # what # [{.
@@ -206,7 +273,8 @@ class Tcc_ArgReduceOp<string mnemonic, string what> : Tcc_Op<mnemonic, [Pure, In
 def Tcc_ArgMaxOp : Tcc_ArgReduceOp<"argmax", "largest">;
 def Tcc_ArgMinOp : Tcc_ArgReduceOp<"argmin", "smallest">;
 
-def Tcc_CumSumOp : Tcc_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+def Tcc_CumSumOp : Tcc_Op<"cumsum", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "cumulative sum along one axis";
   let description = [{
     Running sum along `axis`. `exclusive` leaves the current element out;
@@ -230,7 +298,8 @@ def Tcc_CumSumOp : Tcc_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
 // Randomness (the seed is data, so the op is a pure function)
 //===----------------------------------------------------------------------===//
 
-def Tcc_RandomUniformOp : Tcc_Op<"random_uniform", [Pure]> {
+def Tcc_RandomUniformOp : Tcc_Op<"random_uniform", [Pure,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "counter-based uniform random numbers in [0, 1)";
   let description = [{
     Fills the result with numbers uniformly distributed in [0, 1), computed

@@ -3,7 +3,8 @@
 #ifndef TCC_SHAPE_OPS_TD
 #define TCC_SHAPE_OPS_TD
 
-def Tcc_ReshapeOp : Tcc_Op<"reshape", [Pure]> {
+def Tcc_ReshapeOp : Tcc_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "reinterprets a tensor with another shape";
   let description = [{
     Returns the elements of `input` in row-major order with the result's
@@ -23,7 +24,8 @@ def Tcc_ReshapeOp : Tcc_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Tcc_TransposeOp : Tcc_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def Tcc_TransposeOp : Tcc_Op<"transpose", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "permutes the dimensions";
   let description = [{
     Result dimension `i` is input dimension `permutation[i]`.
@@ -43,7 +45,8 @@ def Tcc_TransposeOp : Tcc_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Tcc_BroadcastToOp : Tcc_Op<"broadcast_to", [Pure]> {
+def Tcc_BroadcastToOp : Tcc_Op<"broadcast_to", [Pure,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "broadcasts a tensor to a larger shape";
   let description = [{
     Broadcasts `input` NumPy-style to the result shape: the input's
@@ -63,7 +66,8 @@ def Tcc_BroadcastToOp : Tcc_Op<"broadcast_to", [Pure]> {
   let hasFolder = 1;
 }
 
-def Tcc_ConcatOp : Tcc_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+def Tcc_ConcatOp : Tcc_Op<"concat", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "joins tensors along one axis";
   let description = [{
     Concatenates the inputs along `axis`; all other dimensions and the
@@ -84,7 +88,8 @@ def Tcc_ConcatOp : Tcc_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Tcc_SliceOp : Tcc_Op<"slice", [Pure]> {
+def Tcc_SliceOp : Tcc_Op<"slice", [Pure,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "strided slice, steps may be negative";
   let description = [{
     Result element `[i0, i1, ...]` is input element
@@ -108,7 +113,8 @@ def Tcc_SliceOp : Tcc_Op<"slice", [Pure]> {
   let hasFolder = 1;
 }
 
-def Tcc_GatherOp : Tcc_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+def Tcc_GatherOp : Tcc_Op<"gather", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "takes slices along one axis at the given indices";
   let description = [{
     ONNX `Gather`: the result is `input` with dimension `axis` replaced by
@@ -130,7 +136,8 @@ def Tcc_GatherOp : Tcc_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Tcc_GatherElementsOp : Tcc_Op<"gather_elements", [Pure, InferTypeOpAdaptor]> {
+def Tcc_GatherElementsOp : Tcc_Op<"gather_elements", [Pure,
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "takes elements along one axis at per-element indices";
   let description = [{
     ONNX `GatherElements`: the result has the shape of `indices`, and
@@ -153,7 +160,8 @@ def Tcc_GatherElementsOp : Tcc_Op<"gather_elements", [Pure, InferTypeOpAdaptor]>
   let hasVerifier = 1;
 }
 
-def Tcc_PadOp : Tcc_Op<"pad", [Pure, InferTypeOpAdaptor]> {
+def Tcc_PadOp : Tcc_Op<"pad", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = "pads a tensor with a constant, its reflection, or its edge";
   let description = [{
     Grows every dimension by `padding` (the low pads of all dimensions, then
@@ -174,6 +182,39 @@ def Tcc_PadOp : Tcc_Op<"pad", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = [{
     $input `,` $value attr-dict `:` functional-type(operands, results)
   }];
+}
+
+def Tcc_ScatterAddOp : Tcc_Op<"scatter_add", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
+  let summary = "adds elements into a tensor at per-element indices along one axis";
+  let description = [{
+    ONNX `ScatterElements` with `reduction = "add"`, and the transpose of
+    `gather_elements` (its gradient, and with broadcast indices that of
+    `gather`): the result is `input` with, for every position `i` of
+    `updates`,
+
+    `result[i..., indices[i..., j, k...], k...] += updates[i..., j, k...]`
+
+    (`j` at position `axis`). `indices` and `updates` have the same shape
+    and the input's rank, and no dimension but `axis` is larger than the
+    input's. Duplicate indices accumulate. Negative indices count from the
+    end and indices are clamped to the input exactly as `gather_elements`
+    clamps them, so an out-of-range index adds where the gather read.
+
+    Example:
+
+    ```mlir
+    %r = tcc.scatter_add %zeros, %idx, %upd {axis = 1 : i64}
+        : (tensor<3x5xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x5xf32>
+    ```
+  }];
+  let arguments = (ins Tcc_NumericTensor:$input, Tcc_IndexTensor:$indices,
+                       Tcc_NumericTensor:$updates, I64Attr:$axis);
+  let results = (outs Tcc_NumericTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // TCC_SHAPE_OPS_TD

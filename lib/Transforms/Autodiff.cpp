@@ -59,6 +59,8 @@ static LogicalResult differentiateOp(Operation *op, Cotangents &cot,
   if (llvm::none_of(op->getResults(),
                     [&](Value r) { return isFloatTensor(r.getType()) && cot.lookup(r); }))
     return success(); // No gradient flows through this op.
+  if (llvm::none_of(op->getOperandTypes(), isFloatTensor))
+    return success(); // Constants, iota-like ops: nothing to propagate to.
   auto iface = dyn_cast<DifferentiableOpInterface>(op);
   if (!iface)
     return op->emitError("tcc-autodiff: '")

@@ -180,12 +180,23 @@ struct EinsumToLinalg : public OpConversionPattern<EinsumOp> {
     iters.append(spec->loops.size() - spec->output.size(),
                  utils::IteratorType::reduction);
 
-    Value init = createZeros(rewriter, loc, resultType);
+    // Without summed letters every element is written once: the product
+    // alone, not read from the init. (Reading it would also let
+    // linalg-fuse-elementwise-ops fuse the op into a consumer with more loops
+    // and re-accumulate it on every iteration of those.)
+    bool sums = spec->loops.size() > spec->output.size();
+    Value init = sums ? createZeros(rewriter, loc, resultType)
+                      : createEmpty(rewriter, loc, resultType);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{resultType}, adaptor.getInputs(),
         ValueRange{init}, maps, iters,
-        [](OpBuilder &b, Location l, ValueRange args) {
-          buildMultiplyAccumulate(b, l, args);
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          if (sums)
+            return buildMultiplyAccumulate(b, l, args);
+          Value prod = args.front();
+          for (Value v : args.drop_front().drop_back())
+            prod = buildMul(b, l, prod, v);
+          linalg::YieldOp::create(b, l, prod);
         });
     rewriter.replaceOp(op, generic.getResults());
     return success();

@@ -448,7 +448,201 @@ struct AvgPoolToLinalg : public OpConversionPattern<AvgPoolOp> {
 };
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// Max-pool indices and gradient
+//===----------------------------------------------------------------------===//
+
+static Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// `v` clamped to [0, size - 1], so that a tensor.extract stays in bounds
+/// when the access is masked off anyway.
+static Value clampIndex(OpBuilder &b, Location loc, Value v, int64_t size) {
+  v = arith::MaxSIOp::create(b, loc, v, indexConstant(b, loc, 0));
+  return arith::MinSIOp::create(b, loc, v, indexConstant(b, loc, size - 1));
+}
+
+/// The row-major linear offset of `coords` in `shape`, as an i64.
+static Value linearIndex(OpBuilder &b, Location loc, ValueRange coords,
+                         ArrayRef<int64_t> shape) {
+  Value flat = indexConstant(b, loc, 0);
+  for (auto [coord, size] : llvm::zip(coords, shape)) {
+    flat = arith::MulIOp::create(b, loc, flat, indexConstant(b, loc, size));
+    flat = arith::AddIOp::create(b, loc, flat, coord);
+  }
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), flat);
+}
+
+static Value andOf(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::AndIOp::create(b, loc, x, y);
+}
+
+/// The iteration space (n, c, s1..sk, j1..jk) of a window op: s over the
+/// spatial positions of `outType`, j a reduction over the window, bounded by
+/// a dummy operand of the kernel's shape. Returns the generic's result.
+static Value buildWindowGeneric(
+    OpBuilder &b, Location loc, ArrayRef<int64_t> kernel, ValueRange inits,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  unsigned k = kernel.size(), numDims = 2 + 2 * k;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> winExprs, outExprs{d(0), d(1)};
+  for (unsigned i = 0; i < k; ++i) {
+    winExprs.push_back(d(2 + k + i));
+    outExprs.push_back(d(2 + i));
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(numDims, 0, winExprs, ctx)};
+  maps.append(inits.size(), AffineMap::get(numDims, 0, outExprs, ctx));
+  SmallVector<utils::IteratorType> iters = parallelIterators(2 + k);
+  iters.append(k, utils::IteratorType::reduction);
+  Value window = tensor::EmptyOp::create(b, loc, kernel, b.getI8Type());
+  return linalg::GenericOp::create(b, loc, inits.getTypes(), ValueRange{window},
+                                   inits, maps, iters, body)
+      .getResult(inits.size() - 1);
+}
+
+namespace {
+/// For each output window (n, c, o...), scans the window positions
+/// p = o*s + j*d - lo in row-major order, skipping padding, and keeps the
+/// first strictly larger element (or a NaN) with its flat input index.
+struct MaxPoolIndicesToLinalg : public OpConversionPattern<MaxPoolIndicesOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MaxPoolIndicesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    RankedTensorType inType = tensorType(input);
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (!inType.hasStaticShape() || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    Type el = inType.getElementType();
+    PoolWindow w = PoolWindow::get(op);
+    unsigned k = w.rank();
+    Value bestInit = createFilled(rewriter, loc, resultType.clone(el),
+                                  getLowestAttr(el));
+    Value indexInit = createFilled(rewriter, loc, resultType,
+                                   rewriter.getI64IntegerAttr(-1));
+    auto body = [&](OpBuilder &b, Location l, ValueRange args) {
+      Value best = args[1], bestIndex = args[2];
+      SmallVector<Value> coords{linalg::IndexOp::create(b, l, 0),
+                                linalg::IndexOp::create(b, l, 1)};
+      Value valid = arith::ConstantIntOp::create(b, l, 1, 1);
+      for (unsigned i = 0; i < k; ++i) {
+        Value o = linalg::IndexOp::create(b, l, 2 + i);
+        Value j = linalg::IndexOp::create(b, l, 2 + k + i);
+        Value p = arith::AddIOp::create(
+            b, l,
+            arith::MulIOp::create(b, l, o, indexConstant(b, l, w.strides[i])),
+            arith::MulIOp::create(b, l, j,
+                                  indexConstant(b, l, w.dilations[i])));
+        p = arith::SubIOp::create(b, l, p, indexConstant(b, l, w.padLo(i)));
+        int64_t size = inType.getDimSize(i + 2);
+        valid = andOf(b, l, valid,
+                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, p,
+                                            indexConstant(b, l, 0)));
+        valid = andOf(b, l, valid,
+                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, p,
+                                            indexConstant(b, l, size)));
+        coords.push_back(clampIndex(b, l, p, size));
+      }
+      Value x = tensor::ExtractOp::create(b, l, input, coords);
+      Value better;
+      if (isa<FloatType>(el))
+        better = arith::OrIOp::create(
+            b, l,
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best),
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x));
+      else
+        better =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, x, best);
+      Value first = arith::CmpIOp::create(
+          b, l, arith::CmpIPredicate::slt, bestIndex,
+          arith::ConstantIntOp::create(b, l, b.getI64Type(), 0));
+      Value take = andOf(b, l, valid, arith::OrIOp::create(b, l, first, better));
+      Value flat = linearIndex(b, l, coords, inType.getShape());
+      linalg::YieldOp::create(
+          b, l,
+          ValueRange{arith::SelectOp::create(b, l, take, x, best),
+                     arith::SelectOp::create(b, l, take, flat, bestIndex)});
+    };
+    rewriter.replaceOp(op, buildWindowGeneric(rewriter, loc, w.kernel,
+                                              {bestInit, indexInit}, body));
+    return success();
+  }
+};
+
+/// A gather over input positions (n, c, p...): for each window offset j,
+/// the window o with o*s + j*d - lo = p (if there is one) adds its cotangent
+/// when its index names p. No scatter, so the loops stay parallel over p.
+struct MaxPoolGradToLinalg : public OpConversionPattern<MaxPoolGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MaxPoolGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value grad = adaptor.getGrad(), indices = adaptor.getIndices();
+    RankedTensorType gradType = tensorType(grad);
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (!gradType.hasStaticShape() || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    PoolWindow w = PoolWindow::get(op);
+    unsigned k = w.rank();
+    Value zeros = createFilled(rewriter, loc, resultType,
+                               rewriter.getZeroAttr(resultType.getElementType()));
+    auto body = [&](OpBuilder &b, Location l, ValueRange args) {
+      SmallVector<Value> pos{linalg::IndexOp::create(b, l, 0),
+                             linalg::IndexOp::create(b, l, 1)};
+      SmallVector<Value> window(pos);
+      Value zero = indexConstant(b, l, 0);
+      Value valid = arith::ConstantIntOp::create(b, l, 1, 1);
+      for (unsigned i = 0; i < k; ++i) {
+        Value p = linalg::IndexOp::create(b, l, 2 + i);
+        Value j = linalg::IndexOp::create(b, l, 2 + k + i);
+        pos.push_back(p);
+        // q = o * s: the window's start in padded coordinates.
+        Value q = arith::SubIOp::create(
+            b, l, arith::AddIOp::create(b, l, p, indexConstant(b, l, w.padLo(i))),
+            arith::MulIOp::create(b, l, j, indexConstant(b, l, w.dilations[i])));
+        Value s = indexConstant(b, l, w.strides[i]);
+        Value o = arith::DivSIOp::create(b, l, q, s);
+        int64_t size = gradType.getDimSize(i + 2);
+        valid = andOf(b, l, valid,
+                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, q,
+                                            zero));
+        valid = andOf(b, l, valid,
+                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                            arith::RemSIOp::create(b, l, q, s),
+                                            zero));
+        valid = andOf(b, l, valid,
+                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, o,
+                                            indexConstant(b, l, size)));
+        window.push_back(clampIndex(b, l, o, size));
+      }
+      Value index = tensor::ExtractOp::create(b, l, indices, window);
+      Value g = tensor::ExtractOp::create(b, l, grad, window);
+      Value flat = linearIndex(b, l, pos, resultType.getShape());
+      Value hit = andOf(b, l, valid,
+                        arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                              index, flat));
+      Value contribution = arith::SelectOp::create(
+          b, l, hit, g,
+          arith::ConstantOp::create(b, l, b.getZeroAttr(g.getType())));
+      linalg::YieldOp::create(
+          b, l, ValueRange{arith::AddFOp::create(b, l, args[1], contribution)});
+    };
+    rewriter.replaceOp(
+        op, buildWindowGeneric(rewriter, loc, w.kernel, {zeros}, body));
+    return success();
+  }
+};
+} // namespace
+
 void tcc::populateTccConvolutionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvToLinalg, ConvTransposeToLinalg, MaxPoolToLinalg,
-               AvgPoolToLinalg>(patterns.getContext());
+               AvgPoolToLinalg, MaxPoolIndicesToLinalg, MaxPoolGradToLinalg>(
+      patterns.getContext());
 }

@@ -316,6 +316,92 @@ struct GatherElementsToGeneric : public OpConversionPattern<GatherElementsOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// scatter_add
+//===----------------------------------------------------------------------===//
+
+/// A linalg.generic over the updated part of the input (the updates' shape
+/// with the input's extent on `axis`) and, as a reduction, the updates'
+/// positions `j` along `axis`: out[.., k, ..] += updates[.., j, ..] where
+/// indices[.., j, ..] names k. That is O(updated part x updates' extent on
+/// `axis`): for an embedding gradient, the work of a one-hot matmul. The
+/// reduction dimension comes first (the embedding's j loop sweeps the table
+/// in order) and everything else reads through affine maps.
+struct ScatterAddToGeneric : public OpConversionPattern<ScatterAddOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ScatterAddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Value input = adaptor.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto updType = cast<RankedTensorType>(adaptor.getUpdates().getType());
+    int64_t axis = op.getAxis(), rank = inType.getRank();
+    if (axis >= rank || updType.getRank() != rank)
+      return rewriter.notifyMatchFailure(op, "inconsistent shapes");
+    if (updType.getNumElements() == 0) {
+      rewriter.replaceOp(op, input);
+      return success();
+    }
+    int64_t dim = inType.getDimSize(axis);
+    if (dim == 0)
+      return op.emitError("scatter into an empty axis");
+
+    // The part of the input that can receive updates.
+    SmallVector<int64_t> partShape(updType.getShape());
+    partShape[axis] = dim;
+    auto partType = RankedTensorType::get(partShape, inType.getElementType());
+    SmallVector<int64_t> zeros(rank, 0), ones(rank, 1);
+    Value part = input;
+    if (partType != inType)
+      part = tensor::ExtractSliceOp::create(rewriter, loc, partType, input,
+                                            ValueRange{}, ValueRange{},
+                                            ValueRange{}, zeros, partShape,
+                                            ones);
+
+    // Loops: d0..d(axis-1) = part dims before axis, d(axis) = j (reduction),
+    // d(axis+1) = k (the part's axis), then the part's remaining dims.
+    SmallVector<AffineExpr> outExprs, updExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t loop = d < axis ? d : d + 1;
+      outExprs.push_back(getAffineDimExpr(loop, ctx));
+      updExprs.push_back(getAffineDimExpr(d == axis ? axis : loop, ctx));
+    }
+    AffineMap updMap = AffineMap::get(rank + 1, 0, updExprs, ctx);
+    SmallVector<AffineMap> maps = {updMap, updMap,
+                                   AffineMap::get(rank + 1, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators = parallelIterators(rank + 1);
+    iterators[axis] = utils::IteratorType::reduction;
+    bool isFloat = isa<FloatType>(inType.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{partType},
+        ValueRange{adaptor.getIndices(), adaptor.getUpdates()},
+        ValueRange{part}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value k = linalg::IndexOp::create(b, l, axis + 1);
+          Value hit = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::eq,
+              normalizeIndex(b, l, args[0], dim), k);
+          Value sum = isFloat ? Value(arith::AddFOp::create(b, l, args[2], args[1]))
+                              : Value(arith::AddIOp::create(b, l, args[2], args[1]));
+          linalg::YieldOp::create(
+              b, l, Value(arith::SelectOp::create(b, l, hit, sum, args[2])));
+        });
+    Value result = generic.getResult(0);
+    if (partType != inType)
+      result = tensor::InsertSliceOp::create(rewriter, loc, result, input,
+                                             ValueRange{}, ValueRange{},
+                                             ValueRange{}, zeros, partShape,
+                                             ones);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // pad
 //===----------------------------------------------------------------------===//
 
@@ -419,5 +505,6 @@ struct PadToLinalg : public OpConversionPattern<PadOp> {
 void tcc::populateTccDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeToCollapseExpand, TransposeToLinalg, BroadcastToGeneric,
                ConcatToInsertSlices, SliceToLinalg, GatherToGeneric,
-               GatherElementsToGeneric, PadToLinalg>(patterns.getContext());
+               GatherElementsToGeneric, ScatterAddToGeneric, PadToLinalg>(
+      patterns.getContext());
 }

@@ -571,10 +571,40 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// MaxPool's Indices with storage_order = 1: the spatial part of the flat
+/// row-major index `flat` re-linearized column-major (the first spatial
+/// dimension varies fastest), batch and channel parts unchanged.
+static Value toColumnMajor(NodeContext &ctx, Value flat,
+                           ArrayRef<int64_t> spatial) {
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  auto c = [&](int64_t v) { return ctx.scalar(b.getI64Type(), double(v)); };
+  auto divBy = [&](Value a, int64_t d) -> Value {
+    return DivOp::create(b, loc, a, c(d));
+  };
+  auto mod = [&](Value a, int64_t m) -> Value {
+    return SubOp::create(b, loc, a, MulOp::create(b, loc, divBy(a, m), c(m)));
+  };
+  int64_t total = 1;
+  for (int64_t d : spatial)
+    total *= d;
+  Value result = SubOp::create(b, loc, flat, mod(flat, total));
+  int64_t row = total, col = 1;
+  for (int64_t d : spatial) {
+    row /= d;
+    Value coord = mod(divBy(flat, row), d);
+    result = AddOp::create(b, loc, result, MulOp::create(b, loc, coord, c(col)));
+    col *= d;
+  }
+  return result;
+}
+
 template <typename PoolOp> static LogicalResult importPool(NodeContext &ctx) {
   constexpr bool isMax = std::is_same_v<PoolOp, MaxPoolOp>;
-  if (ctx.wantsOutput(1))
-    return ctx.error("output 1 (Indices) is not supported");
+  int64_t storageOrder = ctx.attrInt("storage_order", 0);
+  if (isMax && storageOrder != 0 && storageOrder != 1)
+    return ctx.error("attribute 'storage_order' must be 0 or 1, got " +
+                     Twine(storageOrder));
   Value x = ctx.input(0);
   if (!x)
     return failure();
@@ -607,6 +637,19 @@ template <typename PoolOp> static LogicalResult importPool(NodeContext &ctx) {
   if (!r)
     return failure();
   ctx.setOutput(0, r);
+  if constexpr (isMax) {
+    if (ctx.wantsOutput(1)) {
+      Value indices = createInferred<MaxPoolIndicesOp>(
+          ctx, x, ArrayRef<int64_t>(win->kernel),
+          ArrayRef<int64_t>(win->strides), ArrayRef<int64_t>(win->dilations),
+          ArrayRef<int64_t>(win->padding), ceilMode);
+      if (!indices)
+        return failure();
+      if (storageOrder == 1)
+        indices = toColumnMajor(ctx, indices, *in);
+      ctx.setOutput(1, indices);
+    }
+  }
   return success();
 }
 

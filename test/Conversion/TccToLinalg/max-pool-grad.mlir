@@ -1,0 +1,67 @@
+// RUN: tcc-opt %s --convert-tcc-to-linalg --split-input-file | FileCheck %s
+
+// max_pool_indices: a generic over (n, c, o..., k...) keeping the best value
+// and its flat input index; padding positions are masked off (never read out
+// of bounds: the coordinates are clamped), the first strictly larger element
+// (or a NaN) wins.
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @max_pool_indices
+// CHECK: %[[IDX0:.*]] = linalg.fill ins(%{{.*}} : i64) outs(%{{.*}} : tensor<1x3x4x4xi64>)
+// CHECK: %[[R:.*]]:2 = linalg.generic {indexing_maps = [#[[WIN]], #[[OUT]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: outs(%{{.*}}, %[[IDX0]] : tensor<1x3x4x4xf32>, tensor<1x3x4x4xi64>)
+// CHECK: arith.minsi
+// CHECK: tensor.extract %arg0
+// CHECK: arith.cmpf uno
+// CHECK: arith.cmpf ogt
+// CHECK: arith.index_cast %{{.*}} : index to i64
+// CHECK: linalg.yield
+// CHECK: return %[[R]]#1
+func.func @max_pool_indices(%x: tensor<1x3x6x6xf32>) -> tensor<1x3x4x4xi64> {
+  %i = tcc.max_pool_indices %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>,
+      dilations = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, ceil_mode = true}
+      : (tensor<1x3x6x6xf32>) -> tensor<1x3x4x4xi64>
+  return %i : tensor<1x3x4x4xi64>
+}
+
+// -----
+
+// max_pool_grad: a gather over input positions (n, c, p) and window offsets
+// j (a reduction): the window o = (p + lo - j*d) / s adds its cotangent when
+// the division is exact, o is in range and its index names p.
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @max_pool_grad
+// CHECK: linalg.generic {indexing_maps = [#[[WIN]], #[[IN]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK-SAME: outs(%{{.*}} : tensor<2x4x10xf64>)
+// CHECK: arith.divsi
+// CHECK: arith.remsi
+// CHECK: %[[I:.*]] = tensor.extract %arg1
+// CHECK: %[[G:.*]] = tensor.extract %arg0
+// CHECK: %[[HIT:.*]] = arith.cmpi eq, %[[I]], %{{.*}} : i64
+// CHECK: %[[AND:.*]] = arith.andi %{{.*}}, %[[HIT]]
+// CHECK: %[[C:.*]] = arith.select %[[AND]], %[[G]], %{{.*}} : f64
+// CHECK: arith.addf %{{.*}}, %[[C]] : f64
+func.func @max_pool_grad(%g: tensor<2x4x5xf64>, %i: tensor<2x4x5xi64>) -> tensor<2x4x10xf64> {
+  %dx = tcc.max_pool_grad %g, %i {kernel = array<i64: 3>, strides = array<i64: 2>,
+      dilations = array<i64: 1>, padding = array<i64: 1, 1>, ceil_mode = false}
+      : (tensor<2x4x5xf64>, tensor<2x4x5xi64>) -> tensor<2x4x10xf64>
+  return %dx : tensor<2x4x10xf64>
+}
+
+// -----
+
+// An einsum without summed letters writes each element once: the product
+// into an empty tensor, never reading it (an accumulating body would be
+// re-run by linalg-fuse-elementwise-ops when fused into a larger loop nest).
+// CHECK-LABEL: func.func @einsum_no_sum
+// CHECK-NOT: linalg.fill
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<4x4xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%arg0, %arg1 : tensor<4xf32>, tensor<4x4xf32>) outs(%[[E]] : tensor<4x4xf32>)
+// CHECK: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[A]], %[[B]] : f32
+// CHECK-NEXT: linalg.yield %[[P]] : f32
+func.func @einsum_no_sum(%v: tensor<4xf32>, %m: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %r = tcc.einsum "i,ia->ia" %v, %m : (tensor<4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}
