@@ -22,6 +22,11 @@ static cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdo
 static cl::opt<int64_t> batch("batch",
                               cl::desc("Size of a dynamic first input dimension"),
                               cl::init(0));
+static cl::opt<bool> inference(
+    "inference",
+    cl::desc("Import with inference semantics: BatchNormalization uses its "
+             "running statistics and Dropout is the identity, whatever the "
+             "model's training_mode says"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -49,6 +54,7 @@ int main(int argc, char **argv) {
   tcc::ToolDiagnosticHandler diagnostics(&context, "tcc-import");
 
   tcc::ONNXImportOptions options;
+  options.inference = inference;
   if (batch.getNumOccurrences()) {
     if (batch <= 0) {
       llvm::errs() << "tcc-import: error: --batch must be positive\n";

@@ -29,6 +29,12 @@ struct ONNXImportOptions {
   std::vector<const ::tccrt::HostTensor *> positionalInputValues;
   /// Name of the function holding the forward pass.
   std::string functionName = "forward";
+  /// Import with inference semantics: BatchNormalization uses its running
+  /// statistics and Dropout is the identity, whatever the model's
+  /// training_mode says. Otherwise the model's mode is followed, and in
+  /// training mode BatchNorm's running statistics are state
+  /// (`{tcc.state}` arguments, `{tcc.state_update}` results).
+  bool inference = false;
 };
 
 /// Imports the ONNX model at `path` as a module holding
@@ -47,8 +53,9 @@ std::vector<std::string> getSupportedONNXOps();
 bool readTensorProtoFile(const std::string &path, ::tccrt::HostTensor &out,
                          std::string &error);
 
-/// The initial value of every parameter argument of `func`, in argument
-/// order; std::nullopt for arguments that are not parameters.
+/// The initial value of every parameter (`tcc.param`) and state
+/// (`tcc.state`) argument of `func`, in argument order; std::nullopt for
+/// the other arguments.
 FailureOr<std::vector<std::optional<::tccrt::HostTensor>>>
 getParamInitialValues(func::FuncOp func);
 

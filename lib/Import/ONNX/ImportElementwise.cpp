@@ -897,10 +897,11 @@ static LogicalResult importDropout(NodeContext &ctx) {
   Value x = floatInput(ctx);
   if (!x)
     return failure();
-  // Before opset 12 there is no training mode: the op is an identity.
+  // Before opset 12 there is no training mode: the op is an identity; an
+  // inference import makes it one whatever the model says.
   bool training = false;
   double ratio = 0.5;
-  if (ctx.opset >= 12) {
+  if (ctx.opset >= 12 && !ctx.options().inference) {
     if (ctx.hasInput(2)) {
       auto t = ctx.requireConstantInput(2, "training_mode");
       if (failed(t))

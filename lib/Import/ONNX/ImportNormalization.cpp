@@ -342,19 +342,43 @@ static FailureOr<int64_t> channelsOf(NodeContext &nc, Value x) {
   return typeOf(x).getDimSize(1);
 }
 
-/// running = running * momentum + batch * (1 - momentum), in the type and
-/// shape of the running statistic (input `input`).
-static void setRunningStat(NodeContext &nc, size_t output, size_t input,
-                           Value batchStat, double momentum) {
-  if (!nc.wantsOutput(output))
-    return;
+/// running * momentum + batchStat * factor * (1 - momentum), in the type
+/// and shape of the running statistic (input `input`).
+static Value updatedRunningStat(NodeContext &nc, size_t input, Value batchStat,
+                                double momentum, double factor = 1.0) {
   Value running = nc.input(input);
   Type t = elemTypeOf(running);
   Value batch = nc.convert(
       nc.reshape(batchStat, typeOf(running).getShape()), t);
-  Value updated = add(nc, mul(nc, running, nc.scalar(t, momentum)),
-                      mul(nc, batch, nc.scalar(t, 1.0 - momentum)));
-  nc.setOutput(output, updated);
+  return add(nc, mul(nc, running, nc.scalar(t, momentum)),
+             mul(nc, batch, nc.scalar(t, factor * (1.0 - momentum))));
+}
+
+/// Training mode: the node's running-statistic outputs (ONNX semantics),
+/// and the running statistics as model state (PyTorch semantics) where they
+/// are parameters (graph inputs hold no state across steps).
+static LogicalResult updateRunningStats(NodeContext &nc, Value batchMean,
+                                        Value batchVar, int64_t count,
+                                        double momentum) {
+  // The mean's update is the same for both.
+  if (nc.wantsOutput(1) || nc.isParameter(3)) {
+    Value newMean = updatedRunningStat(nc, 3, batchMean, momentum);
+    nc.setOutput(1, newMean);
+    if (nc.isParameter(3) && failed(nc.markState(3, newMean)))
+      return failure();
+  }
+  // Output 2 follows ONNX's reference: population variance. The state
+  // update reproduces PyTorch training, which updates running_var with the
+  // *unbiased* batch variance (n / (n - 1)). PyTorch refuses n = 1 in
+  // training; keep the population variance there rather than divide by 0.
+  if (nc.wantsOutput(2))
+    nc.setOutput(2, updatedRunningStat(nc, 4, batchVar, momentum));
+  double bessel = count > 1 ? double(count) / double(count - 1) : 1.0;
+  if (nc.isParameter(4) &&
+      failed(nc.markState(
+          4, updatedRunningStat(nc, 4, batchVar, momentum, bessel))))
+    return failure();
+  return success();
 }
 
 static LogicalResult importBatchNormalization(NodeContext &nc) {
@@ -371,9 +395,11 @@ static LogicalResult importBatchNormalization(NodeContext &nc) {
   double epsilon = nc.attrFloat("epsilon", 1e-5f);
   double momentum = nc.attrFloat("momentum", 0.9f);
   // From opset 14 the mode is an attribute; before, asking for the running
-  // statistics (outputs 1 and up) means training.
+  // statistics (outputs 1 and up) means training. An inference import
+  // overrides both.
   bool training = nc.opset >= 14 ? nc.attrInt("training_mode", 0) != 0
                                  : nc.numOutputs() > 1;
+  training = training && !nc.options().inference;
 
   FailureOr<Value> scale = perChannel(nc, 1, rank, *channels, et, "scale");
   FailureOr<Value> bias = perChannel(nc, 2, rank, *channels, et, "B");
@@ -385,10 +411,12 @@ static LogicalResult importBatchNormalization(NodeContext &nc) {
   Value normalized;
   if (training) {
     Value batchMean, batchVar;
-    normalized = standardize(nc, x, allAxesBut(rank, 1), epsilon, &batchMean,
-                             &batchVar);
-    setRunningStat(nc, 1, 3, batchMean, momentum);
-    setRunningStat(nc, 2, 4, batchVar, momentum);
+    SmallVector<int64_t> axes = allAxesBut(rank, 1);
+    normalized = standardize(nc, x, axes, epsilon, &batchMean, &batchVar);
+    if (failed(updateRunningStats(nc, batchMean, batchVar,
+                                  countOver(typeOf(x).getShape(), axes),
+                                  momentum)))
+      return failure();
     // Opsets 9-13 also return the batch statistics themselves.
     if (nc.opset < 14) {
       nc.setOutput(3, nc.reshape(batchMean, {*channels}));
@@ -398,6 +426,13 @@ static LogicalResult importBatchNormalization(NodeContext &nc) {
     Value eps = nc.scalar(et, epsilon);
     Value invStd = RsqrtOp::create(nc.b, nc.loc, add(nc, *inVar, eps));
     normalized = mul(nc, sub(nc, x, *inMean), invStd);
+    // A training graph imported for inference: statistics stay as they are.
+    nc.setOutput(1, nc.input(3));
+    nc.setOutput(2, nc.input(4));
+    if (nc.opset < 14) {
+      nc.setOutput(3, nc.input(3));
+      nc.setOutput(4, nc.input(4));
+    }
   }
   nc.setOutput(0, add(nc, mul(nc, normalized, *scale), *bias));
   return success();

@@ -10,6 +10,7 @@
 #define TCC_LIB_IMPORT_ONNX_IMPORTERIMPL_H
 
 #include "dialects/tcc/TccOps.h"
+#include "tcc/Import/ONNXImporter.h"
 #include "tcc/Runtime/HostTensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -55,6 +56,8 @@ public:
 
   /// The model's directory (external data is relative to it).
   const std::string &baseDir() const;
+  /// The options of this import (inference semantics, ...).
+  const ONNXImportOptions &options() const;
 
   /// Emits "node 'name' (OpType, opset N): msg" and returns failure.
   LogicalResult error(const Twine &msg);
@@ -83,6 +86,15 @@ public:
   }
   void setOutput(size_t i, Value v);
   void setOutputConstant(size_t i, HostTensor t);
+  /// True if input `i` is a parameter (a float initializer, a function
+  /// argument with an initial value).
+  bool isParameter(size_t i);
+  /// Declares parameter input `i` model state that this node updates to
+  /// `update` (a BatchNorm running statistic in training mode): its argument
+  /// becomes `{tcc.state = @name}` and `update` a function result with
+  /// `{tcc.state_update = @name}`. Fails if input `i` is not a parameter or
+  /// another node already updates it.
+  LogicalResult markState(size_t i, Value update);
 
   // Attributes.
   const onnx::AttributeProto *attr(StringRef name) const;

@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -27,6 +28,13 @@
 using namespace mlir;
 using namespace mlir::tcc;
 using namespace mlir::tcc::onnx_import;
+
+// Model state (BatchNorm running statistics in training mode): the argument
+// `{tcc.state = @g}` and the result `{tcc.state_update = @g}` holding its new
+// value, as tcc-optimizer reads them. TODO: move beside kParamAttrName in
+// Passes.h.
+static constexpr llvm::StringLiteral kStateArgAttr = "tcc.state";
+static constexpr llvm::StringLiteral kStateUpdateResultAttr = "tcc.state_update";
 
 namespace mlir::tcc::onnx_import {
 
@@ -54,6 +62,9 @@ public:
   std::vector<Param> params;
   /// Known graph-input values, by name (from both kinds of options).
   std::map<std::string, const HostTensor *> inputValues;
+  /// Parameters that are state, by argument index, with their new values
+  /// (NodeContext::markState), in marking order.
+  llvm::MapVector<unsigned, Value> stateUpdates;
 
   LogicalResult fileError(const Twine &msg) {
     emitError(FileLineColLoc::get(ctx, path, 0, 0)) << msg;
@@ -64,6 +75,7 @@ private:
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &info);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index,
                            const ImportTable &table);
+  void applyStateUpdates(func::FuncOp func, unsigned firstResult);
 };
 
 } // namespace mlir::tcc::onnx_import
@@ -107,6 +119,26 @@ const HostTensor *NodeContext::constantInput(size_t i) {
 }
 
 const std::string &NodeContext::baseDir() const { return graph.baseDir; }
+
+const ONNXImportOptions &NodeContext::options() const { return graph.opts; }
+
+bool NodeContext::isParameter(size_t i) {
+  if (!hasInput(i))
+    return false;
+  const ValueEntry &e = graph.values[node.input(i)];
+  return e.initialValue && isa_and_nonnull<BlockArgument>(e.value);
+}
+
+LogicalResult NodeContext::markState(size_t i, Value update) {
+  if (!isParameter(i))
+    return error("input " + Twine(i) + " is not a parameter, so it cannot "
+                 "hold state");
+  auto arg = cast<BlockArgument>(graph.values[node.input(i)].value);
+  if (!graph.stateUpdates.insert({arg.getArgNumber(), update}).second)
+    return error("state '" + node.input(i) +
+                 "' is already updated by another node");
+  return success();
+}
 
 FailureOr<const HostTensor *>
 NodeContext::requireConstantInput(size_t i, StringRef what) {
@@ -557,9 +589,31 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (auto [i, out] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, kOutputAttrName, b.getStringAttr(out.name()));
 
+  applyStateUpdates(func, graph.output_size());
+
   if (failed(verify(module)))
     return nullptr;
   return owned;
+}
+
+/// Turns the parameters marked as state into `{tcc.state}` arguments and
+/// appends their new values as `{tcc.state_update}` results, from result
+/// `firstResult` on.
+void GraphImporter::applyStateUpdates(func::FuncOp func, unsigned firstResult) {
+  if (stateUpdates.empty())
+    return;
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [k, entry] : llvm::enumerate(stateUpdates)) {
+    auto [arg, update] = entry;
+    Attribute ref = func.getArgAttr(arg, kParamAttrName);
+    func.removeArgAttr(arg, kParamAttrName);
+    func.setArgAttr(arg, kStateArgAttr, ref);
+    unsigned result = firstResult + k;
+    (void)func.insertResult(
+        result, update.getType(),
+        b.getDictionaryAttr(b.getNamedAttr(kStateUpdateResultAttr, ref)));
+    ret->insertOperands(result, update);
+  }
 }
 
 OwningOpRef<ModuleOp> mlir::tcc::importONNXModel(MLIRContext *context,
@@ -578,6 +632,8 @@ mlir::tcc::getParamInitialValues(func::FuncOp func) {
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto ref = func.getArgAttrOfType<FlatSymbolRefAttr>(i, kParamAttrName);
     if (!ref)
+      ref = func.getArgAttrOfType<FlatSymbolRefAttr>(i, kStateArgAttr);
+    if (!ref)
       continue;
     auto global = module.lookupSymbol<ml_program::GlobalOp>(ref);
     if (!global || !global.getValue())
@@ -592,10 +648,25 @@ mlir::tcc::getParamInitialValues(func::FuncOp func) {
         return func.emitError("parameter ") << i << " has a malformed blob";
       std::memcpy(t.data.data(), blob->getData().data(), t.numBytes());
     } else if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-      if (dense.isSplat() || dtype == DType::Bool)
+      if (dtype == DType::Bool)
         return func.emitError("parameter ") << i << " has an unsupported value";
-      ArrayRef<char> raw = dense.getRawData();
-      std::memcpy(t.data.data(), raw.data(), t.numBytes());
+      if (dense.isSplat()) {
+        // Optimizer state starts as a splat (zeros).
+        double v = 0;
+        if (isa<FloatType>(type.getElementType())) {
+          APFloat f = dense.getSplatValue<APFloat>();
+          bool lost;
+          f.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+          v = f.convertToDouble();
+        } else {
+          v = double(dense.getSplatValue<APInt>().getSExtValue());
+        }
+        for (int64_t e = 0; e < t.numElements(); ++e)
+          t.setDouble(e, v);
+      } else {
+        ArrayRef<char> raw = dense.getRawData();
+        std::memcpy(t.data.data(), raw.data(), t.numBytes());
+      }
     } else {
       return func.emitError("parameter ") << i << " has an unsupported value";
     }
