@@ -18,17 +18,33 @@ struct DropParamInitializersPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     llvm::SmallDenseSet<StringAttr> initializers;
-    for (auto func : module.getOps<func::FuncOp>()) {
-      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
-        if (auto ref = func.getArgAttrOfType<FlatSymbolRefAttr>(
-                i, tcc::kParamAttrName))
+    // Drops every `tcc.*` interface attribute of `attrs` (parameter, state,
+    // input, label, gradient, ... annotations), remembering the globals
+    // they name.
+    auto strip = [&](DictionaryAttr attrs) -> DictionaryAttr {
+      if (!attrs)
+        return attrs;
+      SmallVector<NamedAttribute> kept;
+      for (NamedAttribute a : attrs) {
+        if (!a.getName().strref().starts_with("tcc.")) {
+          kept.push_back(a);
+          continue;
+        }
+        if (auto ref = dyn_cast<FlatSymbolRefAttr>(a.getValue()))
           initializers.insert(ref.getAttr());
-        func.removeArgAttr(i, tcc::kParamAttrName);
-        func.removeArgAttr(i, tcc::kInputAttrName);
       }
-      for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-        func.removeResultAttr(i, StringAttr::get(&getContext(),
-                                                 tcc::kOutputAttrName));
+      return DictionaryAttr::get(&getContext(), kept);
+    };
+    for (auto func : module.getOps<func::FuncOp>()) {
+      SmallVector<DictionaryAttr> args, results;
+      func.getAllArgAttrs(args);
+      func.getAllResultAttrs(results);
+      for (auto &a : args)
+        a = strip(a);
+      for (auto &r : results)
+        r = strip(r);
+      func.setAllArgAttrs(args);
+      func.setAllResultAttrs(results);
     }
     for (auto global :
          llvm::make_early_inc_range(module.getOps<ml_program::GlobalOp>()))

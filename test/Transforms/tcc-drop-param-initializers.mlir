@@ -1,12 +1,12 @@
 // RUN: tcc-opt %s --tcc-drop-param-initializers --split-input-file | FileCheck %s
 
 // The initial values of parameters go away with their `tcc.param` references,
-// and so do the ONNX input/output names; other attributes stay.
+// and so do all other `tcc.*` annotations; other attributes stay.
 
 // CHECK-LABEL: module
 // CHECK-NOT: ml_program.global
 // CHECK-NOT: tcc.param
-// CHECK: func.func @forward(%[[W:.+]]: tensor<2xf32>, %[[B:.+]]: tensor<f32>, %[[X:.+]]: tensor<2xf32> {tcc.other = 0 : i64}) -> tensor<2xf32>
+// CHECK: func.func @forward(%[[W:.+]]: tensor<2xf32>, %[[B:.+]]: tensor<f32>, %[[X:.+]]: tensor<2xf32> {user.note = 0 : i64}) -> tensor<2xf32>
 // CHECK-NOT: tcc.input
 // CHECK-NOT: tcc.output
 // CHECK-NOT: tcc.param
@@ -17,7 +17,7 @@ ml_program.global private @w(dense<[1.0, 2.0]> : tensor<2xf32>) : tensor<2xf32>
 ml_program.global private @b(dense<0.5> : tensor<f32>) : tensor<f32>
 
 func.func @forward(%w: tensor<2xf32> {tcc.param = @w}, %b: tensor<f32> {tcc.param = @b},
-                   %x: tensor<2xf32> {tcc.input = "x", tcc.other = 0 : i64})
+                   %x: tensor<2xf32> {tcc.input = "x", user.note = 0 : i64})
     -> (tensor<2xf32> {tcc.output = "y"}) {
   %0 = tcc.mul %x, %w : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   %1 = tcc.add %0, %b : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
