@@ -1,0 +1,39 @@
+//===- TrainerCli.h - the training binary's command line --------*- C++ -*-===//
+
+#ifndef TCC_RUNTIME_TRAINERCLI_H
+#define TCC_RUNTIME_TRAINERCLI_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tccrt {
+
+struct TrainerOptions {
+  std::vector<std::string> train, test; // inputs..., labels
+  int64_t epochs = -1, steps = -1;      // -1: not given (default: 1 epoch)
+  bool shuffle = true;
+  uint64_t seed = 0;
+  bool seedGiven = false, shuffleGiven = false;
+  int64_t threads = 1; // recorded; compiled steps are single-threaded so far
+  std::string log, checkpoint, resume, exportOnnx;
+  int64_t saveEvery = 0;
+  bool skipNonFinite = false;
+  bool info = false, help = false;
+};
+
+/// Parses argv[1..argc); both "--flag value" and "--flag=value" forms.
+/// `--train` and `--test` take the following arguments up to the next flag.
+bool parseTrainerArgs(int argc, char **argv, TrainerOptions &out,
+                      std::string &error);
+
+/// Checks combinations (e.g. --save-every needs --checkpoint), and that no
+/// output (checkpoint, exported model, log) is one of the input files or a
+/// file of another kind that it would clobber.
+bool checkTrainerOptions(const TrainerOptions &o, std::string &error);
+
+std::string trainerUsage(const char *program);
+
+} // namespace tccrt
+
+#endif // TCC_RUNTIME_TRAINERCLI_H
