@@ -22,5 +22,5 @@ config.substitutions.append(("%tcc_python", os.path.join(config.tcc_src_root, "p
 config.environment["PYTHONPATH"] = os.path.join(config.tcc_src_root, "python")
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
 
-tools = ["tcc-opt", "tcc-import", "tcc-run"]
+tools = ["tcc-opt", "tcc-import", "tcc-run", "tcc-compile"]
 llvm_config.add_tool_substitutions(tools, [config.tcc_tools_dir])

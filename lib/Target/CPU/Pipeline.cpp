@@ -34,7 +34,10 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
-  outParams.hoistStaticAllocs = true;
+  // Not hoisting allocations into the out-params costs a copy per result,
+  // but LLVM 22's hoisting crashes on a function returning one buffer twice
+  // (llvm-project#219492), which autodiff produces (equal gradients).
+  outParams.hoistStaticAllocs = false;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
   bufferization::BufferDeallocationPipelineOptions dealloc;

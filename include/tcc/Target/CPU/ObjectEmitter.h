@@ -1,0 +1,27 @@
+//===- ObjectEmitter.h - LLVM dialect to a host object file -----*- C++ -*-===//
+
+#ifndef TCC_TARGET_CPU_OBJECTEMITTER_H
+#define TCC_TARGET_CPU_OBJECTEMITTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace mlir::tcc {
+
+struct ObjectEmitterOptions {
+  /// LLVM optimization level of the IR pipeline and of code generation.
+  unsigned optLevel = 3;
+  /// Position-independent code, so the object links into executables and
+  /// shared libraries alike.
+  bool pic = true;
+};
+
+/// Translates `module` (LLVM dialect only, e.g. after buildTccCpuPipeline)
+/// to LLVM IR, optimizes it and generates an ELF/Mach-O object for the host
+/// CPU into `object`. Emits a diagnostic on `module` and fails on any error.
+LogicalResult emitHostObject(ModuleOp module, llvm::SmallVectorImpl<char> &object,
+                             const ObjectEmitterOptions &options = {});
+
+} // namespace mlir::tcc
+
+#endif // TCC_TARGET_CPU_OBJECTEMITTER_H
