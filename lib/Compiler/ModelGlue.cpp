@@ -50,13 +50,13 @@ enum class Role { Param, State, Input, Label, Step, Other };
 static Role roleOf(func::FuncOp f, unsigned i) {
   if (f.getArgAttr(i, kParamAttrName))
     return Role::Param;
-  if (f.getArgAttr(i, "tcc.state"))
+  if (f.getArgAttr(i, kStateAttrName))
     return Role::State;
   if (f.getArgAttr(i, kInputAttrName))
     return Role::Input;
   if (f.getArgAttr(i, kLabelAttrName))
     return Role::Label;
-  if (f.getArgAttr(i, "tcc.step"))
+  if (f.getArgAttr(i, kStepAttrName))
     return Role::Step;
   return Role::Other;
 }
@@ -124,7 +124,7 @@ static FailureOr<TensorInfo> describeArg(func::FuncOp f, unsigned i,
   }
   if (role != Role::Param && role != Role::State)
     return describe(f, type, role == Role::Label ? "labels" : "step", what);
-  StringRef attrName = role == Role::Param ? kParamAttrName : "tcc.state";
+  StringRef attrName = role == Role::Param ? kParamAttrName : kStateAttrName;
   auto ref = f.getArgAttrOfType<FlatSymbolRefAttr>(i, attrName);
   if (!ref)
     return f.emitError("@") << f.getName() << ": " << what << ": '"
@@ -234,7 +234,7 @@ static LogicalResult readTrainStep(func::FuncOp f, TrainingSignature &sig) {
              << "tensor<f32> loss)";
     // The optimizer names what each update is for: it must be the
     // argument in the same position.
-    for (StringRef attr : {"tcc.param_update", "tcc.state_update"}) {
+    for (StringRef attr : {kParamUpdateAttrName, kStateUpdateAttrName}) {
       auto ref = f.getResultAttrOfType<FlatSymbolRefAttr>(i, attr);
       if (ref && (i >= p + s || ref.getValue() != expected.name))
         return f.emitError("@train_step: result ")

@@ -2,6 +2,7 @@
 
 #include "Report.h"
 
+#include "dialects/tcc/TccOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/Format.h"
@@ -27,15 +28,14 @@ static int64_t numElements(Type t) {
 /// Multiply-adds count twice. Matmul: 2 * |result| * K; convolution:
 /// 2 * |result| * (|weight| / output channels).
 static int64_t opFlops(Operation *op) {
-  StringRef name = op->getName().getStringRef();
   if (op->getNumResults() != 1 || op->getNumOperands() < 2)
     return 0;
   int64_t out = numElements(op->getResult(0).getType());
-  if (name == "tcc.matmul") {
+  if (isa<tcc::MatmulOp>(op)) {
     auto lhs = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
     return lhs && lhs.getRank() ? 2 * out * lhs.getShape().back() : 0;
   }
-  if (name == "tcc.conv" || name == "tcc.conv_transpose") {
+  if (isa<tcc::ConvOp, tcc::ConvTransposeOp>(op)) {
     auto w = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
     if (!w || !w.hasStaticShape() || w.getRank() == 0 || w.getDimSize(0) == 0)
       return 0;

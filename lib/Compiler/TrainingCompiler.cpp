@@ -98,13 +98,13 @@ static void mergeEvalFunction(ModuleOp into, ModuleOp from) {
   auto eval = from.lookupSymbol<func::FuncOp>("forward_eval");
   llvm::StringSet<> state;
   for (unsigned i = 0; train && i < train.getNumArguments(); ++i)
-    if (auto ref = train.getArgAttrOfType<FlatSymbolRefAttr>(i, "tcc.state"))
+    if (auto ref = train.getArgAttrOfType<FlatSymbolRefAttr>(i, kStateAttrName))
       state.insert(ref.getValue());
   for (unsigned i = 0; eval && i < eval.getNumArguments(); ++i) {
     auto ref = eval.getArgAttrOfType<FlatSymbolRefAttr>(i, kParamAttrName);
     if (ref && state.contains(ref.getValue())) {
       eval.removeArgAttr(i, kParamAttrName);
-      eval.setArgAttr(i, "tcc.state", ref);
+      eval.setArgAttr(i, kStateAttrName, ref);
     }
   }
   SymbolTable symbols(into);

@@ -127,7 +127,7 @@ static LogicalResult differentiate(func::FuncOp func, bool allArgs) {
   SmallVector<DictionaryAttr> resultAttrs;
   grad.getAllResultAttrs(resultAttrs);
   for (Attribute of : gradOf)
-    resultAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr("tcc.grad", of)));
+    resultAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(kGradAttrName, of)));
   func::ReturnOp::create(b, gradRet.getLoc(), results);
   gradRet.erase();
   grad.setType(FunctionType::get(grad.getContext(), grad.getArgumentTypes(),

@@ -30,12 +30,12 @@ using namespace mlir::tcc;
 using namespace mlir::tcc::optimizer;
 
 // Attributes of the training contract beyond those in Passes.h.
-static constexpr llvm::StringLiteral kStateAttr = "tcc.state";
-static constexpr llvm::StringLiteral kGradAttr = "tcc.grad";
-static constexpr llvm::StringLiteral kStateUpdateAttr = "tcc.state_update";
-static constexpr llvm::StringLiteral kParamUpdateAttr = "tcc.param_update";
-static constexpr llvm::StringLiteral kStepAttr = "tcc.step";
-static constexpr llvm::StringLiteral kLossAttr = "tcc.loss";
+static constexpr llvm::StringLiteral kStateAttr = kStateAttrName;
+static constexpr llvm::StringLiteral kGradAttr = kGradAttrName;
+static constexpr llvm::StringLiteral kStateUpdateAttr = kStateUpdateAttrName;
+static constexpr llvm::StringLiteral kParamUpdateAttr = kParamUpdateAttrName;
+static constexpr llvm::StringLiteral kStepAttr = kStepAttrName;
+static constexpr llvm::StringLiteral kLossAttr = kLossAttrName;
 
 //===----------------------------------------------------------------------===//
 // Configuration

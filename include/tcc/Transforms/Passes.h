@@ -18,6 +18,17 @@ inline constexpr llvm::StringLiteral kInputAttrName = "tcc.input";
 inline constexpr llvm::StringLiteral kOutputAttrName = "tcc.output";
 /// Argument attribute marking the labels (targets) of a loss function.
 inline constexpr llvm::StringLiteral kLabelAttrName = "tcc.label";
+/// Argument attribute naming the global holding a state tensor's initial
+/// value (BatchNorm statistics, optimizer state): `{tcc.state = @name}`.
+inline constexpr llvm::StringLiteral kStateAttrName = "tcc.state";
+/// Result attributes: the new value of a state / parameter argument, and the
+/// gradient of a parameter.
+inline constexpr llvm::StringLiteral kStateUpdateAttrName = "tcc.state_update";
+inline constexpr llvm::StringLiteral kParamUpdateAttrName = "tcc.param_update";
+inline constexpr llvm::StringLiteral kGradAttrName = "tcc.grad";
+/// @train_step's step-count argument and loss result.
+inline constexpr llvm::StringLiteral kStepAttrName = "tcc.step";
+inline constexpr llvm::StringLiteral kLossAttrName = "tcc.loss";
 
 #define GEN_PASS_DECL
 #include "tcc/Transforms/Passes.h.inc"

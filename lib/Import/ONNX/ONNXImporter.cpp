@@ -33,8 +33,8 @@ using namespace mlir::tcc::onnx_import;
 // `{tcc.state = @g}` and the result `{tcc.state_update = @g}` holding its new
 // value, as tcc-optimizer reads them. TODO: move beside kParamAttrName in
 // Passes.h.
-static constexpr llvm::StringLiteral kStateArgAttr = "tcc.state";
-static constexpr llvm::StringLiteral kStateUpdateResultAttr = "tcc.state_update";
+static constexpr llvm::StringLiteral kStateArgAttr = kStateAttrName;
+static constexpr llvm::StringLiteral kStateUpdateResultAttr = kStateUpdateAttrName;
 
 namespace mlir::tcc::onnx_import {
 
