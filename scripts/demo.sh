@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job: set up, build, compile an ONNX model exported from PyTorch and
-# run it with tcc on real data (examples/mlp_fashion_mnist.py).
+# The main job: set up, build, then compile an MLP exported from PyTorch into a
+# training binary and train it on Fashion-MNIST (examples/train_fashion_mnist.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
-/usr/bin/python3 examples/mlp_fashion_mnist.py "$@"
+/usr/bin/python3 examples/train_fashion_mnist.py "$@"
