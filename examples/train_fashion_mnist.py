@@ -4,7 +4,9 @@
 1. Exports the reference MLP (784-512-256-10, PyTorch's initialization) to ONNX.
 2. Writes Fashion-MNIST (Debian's dataset-fashion-mnist) as .npy files.
 3. Compiles the model into a standalone training binary with tcc-compile
-   (cross-entropy, AdamW lr 1e-3 weight decay 0.01, batch 128).
+   (cross-entropy, batch 64, AdamW lr 2e-3 weight decay 0.01 with a cosine
+   schedule over the two epochs; PyTorch reaches 87.8% test accuracy with the
+   same recipe, 86% with the reference workload's constant 1e-3).
 4. Trains it for 2 epochs with progress, a JSONL log, a checkpoint and test
    accuracy after each epoch, and exports the trained model back to ONNX.
 5. Runs the exported ONNX model with tcc-run on test images as a check.
@@ -42,16 +44,19 @@ def main():
     w = lambda name: os.path.join(a.work_dir, name)  # noqa: E731
 
     print("exporting the MLP from PyTorch to ONNX and writing Fashion-MNIST as .npy")
-    reference.export("mlp", w("mlp.onnx"), batch=128)
+    batch = 64
+    reference.export("mlp", w("mlp.onnx"), batch=batch)
     for split in ("train", "test"):
         x, y = reference.fashion_mnist(split)
         np.save(w(f"{split}_x.npy"), x)
         np.save(w(f"{split}_y.npy"), y)
 
+    steps = a.epochs * (60000 // batch)
     t = time.time()
     run([os.path.join(a.tools_dir, "tcc-compile"), w("mlp.onnx"), "-o", w("mlp-train"),
-         "--batch", "128", "--loss", "cross-entropy", "--optimizer", "adamw",
-         "--lr", "1e-3", "--weight-decay", "0.01"])
+         "--batch", str(batch), "--loss", "cross-entropy", "--optimizer", "adamw",
+         "--lr", "2e-3", "--weight-decay", "0.01", "--lr-schedule", "cosine",
+         "--total-steps", str(steps)])
     print(f"compiled in {time.time() - t:.1f} s")
 
     for f in ("train.jsonl", "mlp.ckpt", "mlp-trained.onnx"):
@@ -69,13 +74,13 @@ def main():
             accuracy = record["test_accuracy"]
     # The exported model must run: classify the first test batch with tcc-run.
     xt, yt = reference.fashion_mnist("test")
-    np.save(w("batch.npy"), np.ascontiguousarray(xt[:128]))
+    np.save(w("batch.npy"), np.ascontiguousarray(xt[:batch]))
     run([os.path.join(a.tools_dir, "tcc-run"), w("mlp-trained.onnx"),
          "--input", w("batch.npy"), "--output-dir", w("predictions")])
     logits = np.load(os.path.join(w("predictions"), "output_0.npy"))
-    batch_acc = float(np.mean(logits.argmax(-1) == yt[:128]))
+    batch_acc = float(np.mean(logits.argmax(-1) == yt[:batch]))
     print(f"test accuracy after {a.epochs} epochs: {accuracy:.4f} "
-          f"(exported ONNX model on the first 128 test images: {batch_acc:.4f})")
+          f"(exported ONNX model on the first {batch} test images: {batch_acc:.4f})")
     if accuracy is None or accuracy < a.min_accuracy:
         print(f"error: test accuracy below {a.min_accuracy}", file=sys.stderr)
         return 1

@@ -175,6 +175,17 @@ static bool startsWith(const std::string &path, const char *magic, size_t n) {
   return ok;
 }
 
+/// An existing --log file is overwritten by a fresh run, so it must be a
+/// log already: empty or JSON lines (not, say, the user's model).
+static bool looksLikeLog(const std::string &path) {
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return false;
+  int c = std::fgetc(f);
+  std::fclose(f);
+  return c == EOF || c == '{';
+}
+
 static bool checkOutputPaths(const TrainerOptions &o, std::string &error) {
   std::vector<std::pair<std::string, std::string>> inputs, outputs;
   for (const std::string &p : o.train)
@@ -217,6 +228,11 @@ static bool checkOutputPaths(const TrainerOptions &o, std::string &error) {
                      : isCheckpoint ? "a tcc checkpoint"
                                     : "not a tcc checkpoint") +
               "; refusing to overwrite it";
+      return false;
+    }
+    if (flag == "--log" && !looksLikeLog(path)) {
+      error = "--log '" + path + "' exists and is not a JSON-lines log; "
+              "refusing to overwrite it";
       return false;
     }
   }

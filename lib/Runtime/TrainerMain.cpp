@@ -163,7 +163,7 @@ private:
   StepLog log_;
   int64_t epochs_ = 1, batchesPerEpoch_ = 0, lastSaved_ = -1;
   double epochLoss_ = 0;
-  int64_t epochSteps_ = 0, skipped_ = 0;
+  int64_t epochSteps_ = 0, skipped_ = 0, skippedInARow_ = 0;
 };
 
 /// Fails before training rather than after it: the program must carry its
@@ -351,6 +351,17 @@ int Run::trainLoop() {
     if (epochEnded)
       extra = endOfEpoch("epoch " + std::to_string(epoch + 1), &progress);
     log_.write(stepLine(stepNo, epoch, loss, st) + extra + "}");
+    // Skipped steps leave the parameters as they were, so an epoch's worth
+    // of them in a row means no batch can ever succeed: without this,
+    // --steps would loop (and log) forever.
+    skippedInARow_ = st == StepStatus::Skipped ? skippedInARow_ + 1 : 0;
+    if (skippedInARow_ >= batchesPerEpoch_) {
+      progress.finish();
+      return fail("the loss was non-finite for " + std::to_string(skippedInARow_) +
+                  " batches in a row (an epoch's worth) at step " +
+                  std::to_string(stepNo) + "; the parameters cannot recover, "
+                  "stopping without saving");
+    }
     bool due = o_.saveEvery > 0 && st == StepStatus::Ok &&
                trainer_.step() % o_.saveEvery == 0;
     if (!o_.checkpoint.empty() && (due || epochEnded) && !save(error))
