@@ -120,6 +120,23 @@ Value expandReducedDims(OpBuilder &b, Location loc, Value value,
   return tensor::ExpandShapeOp::create(b, loc, keptType, value, groups);
 }
 
+/// `value` converted elementwise to the narrower float type of `type`.
+Value truncateElements(OpBuilder &b, Location loc, Value value,
+                       RankedTensorType type) {
+  unsigned rank = type.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{value},
+      ValueRange{createEmpty(b, loc, type)}, ArrayRef<AffineMap>{id, id},
+      parallelIterators(rank), [&](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, l,
+            arith::TruncFOp::create(nb, l, type.getElementType(), args[0])
+                .getResult());
+      });
+  return generic.getResult(0);
+}
+
 template <typename OpTy, ReduceKind Kind>
 struct ReduceToGeneric : public OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -148,19 +165,33 @@ struct ReduceToGeneric : public OpConversionPattern<OpTy> {
       reduced.set(axis);
     }
     Type elemType = inputType.getElementType();
-    auto droppedType = RankedTensorType::get(
-        dropDims(inputType.getShape(), reduced), elemType);
-    Value init = createFilled(rewriter, loc, droppedType,
-                              getIdentityAttr(Kind, elemType));
+    SmallVector<int64_t> keptShape = dropDims(inputType.getShape(), reduced);
+    auto droppedType = RankedTensorType::get(keptShape, elemType);
+    // Float sums accumulate in f64: the loop adds the elements one after the
+    // other, and in f32 a long sum (BatchNorm's mean over N*H*W = 50k
+    // values) loses ~1e-4 relative, which training amplifies into a loss
+    // curve visibly off PyTorch's (tcc_tests/training_parity.py, cnn).
+    Type accType = elemType;
+    if (Kind == ReduceKind::Sum && isa<FloatType>(elemType) &&
+        cast<FloatType>(elemType).getWidth() < 64)
+      accType = rewriter.getF64Type();
+    auto accTensorType = RankedTensorType::get(keptShape, accType);
+    Value init = createFilled(rewriter, loc, accTensorType,
+                              getIdentityAttr(Kind, accType));
     SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
                                    keptDimsMap(ctx, rank, reduced)};
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{droppedType}, ValueRange{input},
+        rewriter, loc, TypeRange{accTensorType}, ValueRange{input},
         ValueRange{init}, maps, reductionIterators(rank, reduced),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l, combine(b, l, Kind, args[1], args[0]));
+          Value x = args[0];
+          if (accType != elemType)
+            x = arith::ExtFOp::create(b, l, accType, x);
+          linalg::YieldOp::create(b, l, combine(b, l, Kind, args[1], x));
         });
     Value result = generic.getResult(0);
+    if (accType != elemType)
+      result = truncateElements(rewriter, loc, result, droppedType);
     if (op.getKeepDims())
       result = expandReducedDims(rewriter, loc, result, resultType, reduced);
     rewriter.replaceOp(op, result);
