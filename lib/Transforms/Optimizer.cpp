@@ -170,15 +170,43 @@ static FailureOr<Signature> analyze(func::FuncOp f) {
 
 /// Clones `callee`'s body (one block) at `b`'s insertion point with its
 /// arguments replaced by `args`; returns the values it returns.
-static SmallVector<Value> inlineBody(OpBuilder &b, func::FuncOp callee,
-                                     ValueRange args) {
+static SmallVector<Value>
+inlineBody(OpBuilder &b, func::FuncOp callee, ValueRange args,
+           SmallVectorImpl<Operation *> *cloned = nullptr) {
   Block &body = callee.getBody().front();
   IRMapping map;
   map.map(body.getArguments(), args);
-  for (Operation &op : body.without_terminator())
-    b.clone(op, map);
+  for (Operation &op : body.without_terminator()) {
+    Operation *copy = b.clone(op, map);
+    if (cloned)
+      cloned->push_back(copy);
+  }
   return llvm::map_to_vector(body.getTerminator()->getOperands(),
                              [&](Value v) { return map.lookupOrDefault(v); });
+}
+
+/// Dropout masks must differ from step to step (as PyTorch's do), yet stay
+/// a pure function of the step so a resumed run repeats them exactly: every
+/// `tcc.random_uniform` among the `inlined` ops gets its seed mixed with the
+/// micro-batch number `step * microBatches + k`.
+static void reseedRandomness(OpBuilder &b, Location loc,
+                             ArrayRef<Operation *> inlined, Value step,
+                             int64_t k, int64_t microBatches) {
+  for (Operation *op : inlined) {
+    auto r = dyn_cast<RandomUniformOp>(op);
+    if (!r)
+      continue;
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(r);
+    auto i64 = cast<RankedTensorType>(r.getSeed().getType());
+    Value n = MulOp::create(b, loc, step, createSplat(b, loc, i64, double(microBatches)));
+    n = AddOp::create(b, loc, n, createSplat(b, loc, i64, double(k + 1)));
+    // Spread consecutive numbers over the seed space (golden-ratio constant).
+    Value golden = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i64, b.getI64IntegerAttr(int64_t(0x9E3779B97F4A7C15ull))));
+    Value seed = AddOp::create(b, loc, r.getSeed(), MulOp::create(b, loc, n, golden));
+    r.getSeedMutable().assign(seed);
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -587,7 +615,9 @@ void TrainStepBuilder::runMicroBatches(TensorMath &m) {
       }
       args.push_back(v);
     }
-    SmallVector<Value> results = inlineBody(b, grad, args);
+    SmallVector<Operation *> inlined;
+    SmallVector<Value> results = inlineBody(b, grad, args, &inlined);
+    reseedRandomness(b, m.location(), inlined, stepArg, k, c.gradAccum);
     auto accumulate = [&](Value &sum, Value v) {
       sum = sum ? m.add(sum, v) : v;
     };
