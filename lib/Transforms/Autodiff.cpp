@@ -121,6 +121,11 @@ static LogicalResult differentiate(func::FuncOp func, bool allArgs) {
     auto param = grad.getArgAttr(arg.getArgNumber(), kParamAttrName);
     if (!isFloatTensor(arg.getType()) || (!param && !allArgs))
       continue;
+    // An argument the function never reads (an initializer the importer
+    // consumed as a compile-time constant, a dead branch) has no gradient,
+    // as in PyTorch (grad None): the optimizer then leaves it alone.
+    if (arg.use_empty() && param)
+      continue;
     results.push_back(cot.getOrZeros(arg));
     gradOf.push_back(param ? param : b.getI64IntegerAttr(arg.getArgNumber()));
   }
