@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - the tcc CPU compilation pipeline -------------------===//
 
 #include "tcc/Target/CPU/Pipeline.h"
+#include "tcc/Target/CPU/Passes.h"
 
 #include "tcc/Conversion/Passes.h"
 #include "tcc/Transforms/Passes.h"
@@ -43,7 +44,9 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
-  // Loops and LLVM.
+  // Vector code for contractions and elementwise ops; loops for the rest.
+  pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass());
+  pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -54,12 +57,16 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Lowers what tcc-cpu-tile-and-vectorize left as n-D vector ops (LLVM
+  // arrays of vectors) before the generic conversion.
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
 
 void tcc::registerTccCpuPipeline() {
+  registerTccCpuPasses();
   PassPipelineRegistration<CpuPipelineOptions>(
       "tcc-cpu-pipeline",
       "Lower tcc to the LLVM dialect for the host CPU (bufferized, results "
