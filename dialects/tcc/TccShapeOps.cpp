@@ -203,21 +203,30 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+/// Shared checks of gather_elements / scatter_add: per-element `indices`
+/// along `axis` of `input` (same rank, no larger in the other dimensions, and
+/// never into an empty axis).
+static LogicalResult verifyAlongAxisIndices(Operation *op, ShapedType in,
+                                            ShapedType idx, int64_t axis,
+                                            StringRef verb) {
+  if (idx.getRank() != in.getRank())
+    return op->emitOpError("indices must have the input's rank");
+  if (axis < 0 || axis >= in.getRank())
+    return op->emitOpError("axis ") << axis << " is out of range for rank "
+                                    << in.getRank();
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (d != axis && idx.getDimSize(d) > in.getDimSize(d))
+      return op->emitOpError("indices dimension ")
+             << d << " is larger than the input's";
+  if (in.getDimSize(axis) == 0 && idx.getNumElements() != 0)
+    return op->emitOpError() << verb << " an empty axis";
+  return success();
+}
+
 LogicalResult GatherElementsOp::verify() {
   auto in = getInput().getType(), idx = getIndices().getType();
   int64_t axis = getAxis();
-  if (in.getRank() != idx.getRank())
-    return emitOpError("indices must have the input's rank");
-  if (axis < 0 || axis >= in.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << in.getRank();
-  for (int64_t d = 0; d < in.getRank(); ++d)
-    if (d != axis && idx.getDimSize(d) > in.getDimSize(d))
-      return emitOpError("indices dimension ")
-             << d << " is larger than the input's";
-  if (in.getDimSize(axis) == 0 && idx.getNumElements() != 0)
-    return emitOpError("gathers from an empty axis");
-  return success();
+  return verifyAlongAxisIndices(*this, in, idx, axis, "gathers from");
 }
 
 //===----------------------------------------------------------------------===//
@@ -275,18 +284,7 @@ LogicalResult ScatterAddOp::verify() {
     return emitOpError("updates must have the input's element type");
   if (idx.getShape() != upd.getShape())
     return emitOpError("indices and updates must have the same shape");
-  if (idx.getRank() != in.getRank())
-    return emitOpError("indices must have the input's rank");
-  if (axis < 0 || axis >= in.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << in.getRank();
-  for (int64_t d = 0; d < in.getRank(); ++d)
-    if (d != axis && idx.getDimSize(d) > in.getDimSize(d))
-      return emitOpError("indices dimension ")
-             << d << " is larger than the input's";
-  if (in.getDimSize(axis) == 0 && idx.getNumElements() != 0)
-    return emitOpError("scatters into an empty axis");
-  return success();
+  return verifyAlongAxisIndices(*this, in, idx, axis, "scatters into");
 }
 
 //===----------------------------------------------------------------------===//
