@@ -209,6 +209,47 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult ConvWeightGradOp::verify() {
+  auto in = rankedType(getInput()), dy = rankedType(getGrad());
+  RankedTensorType w = getType();
+  int64_t rank = in.getRank(), k = rank - 2, g = getGroups();
+  if (rank < 3 || dy.getRank() != rank || w.getRank() != rank)
+    return emitOpError("input, grad and result must have the same rank, at "
+                       "least 3");
+  if (dy.getElementType() != in.getElementType() ||
+      w.getElementType() != in.getElementType())
+    return emitOpError("input, grad and result have different element types");
+  if (failed(verifyWindow(getLoc(), k, getStrides(), getDilations(),
+                          getPadding())))
+    return failure();
+  int64_t c = in.getDimSize(1), m = dy.getDimSize(1);
+  if (dy.getDimSize(0) != in.getDimSize(0))
+    return emitOpError("grad batch size ") << dy.getDimSize(0)
+           << " differs from the input's " << in.getDimSize(0);
+  if (g <= 0 || c % g != 0 || m % g != 0)
+    return emitOpError("groups (") << g << ") must divide the input channels ("
+           << c << ") and grad channels (" << m << ")";
+  if (w.getDimSize(0) != m || w.getDimSize(1) * g != c)
+    return emitOpError("result ") << w << " must be [" << m << ", " << c / g
+                                  << ", kernel...]";
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t kernel = w.getDimSize(i + 2);
+    int64_t o = kernel < 1 ? 0
+                           : windowOutputSize(in.getDimSize(i + 2),
+                                              getPadding()[i],
+                                              getPadding()[i + k], kernel,
+                                              getStrides()[i],
+                                              getDilations()[i]);
+    if (o <= 0)
+      return emitOpError("kernel does not fit spatial dimension ") << i;
+    if (dy.getDimSize(i + 2) > o)
+      return emitOpError("grad has ") << dy.getDimSize(i + 2)
+             << " positions in spatial dimension " << i
+             << ", more than the convolution's " << o;
+  }
+  return success();
+}
+
 static LogicalResult inferPool(std::optional<Location> loc,
                                RankedTensorType in, ArrayRef<int64_t> kernel,
                                ArrayRef<int64_t> strides,
@@ -414,9 +455,23 @@ LogicalResult MatmulOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   Value g = resultGrads[0];
   // dA = dC * B^T and dB = A^T * dC, with broadcast batch dims summed away.
   Value da = MatmulOp::create(b, loc, g, transposeLastTwo(b, loc, getRhs()));
-  Value db = MatmulOp::create(b, loc, transposeLastTwo(b, loc, getLhs()), g);
   operandGrads[0] = sumToShape(b, loc, da, rankedType(getLhs()));
-  operandGrads[1] = sumToShape(b, loc, db, rankedType(getRhs()));
+  RankedTensorType lhsType = rankedType(getLhs()), rhsType = rankedType(getRhs());
+  if (rhsType.getRank() == 2 && lhsType.getRank() > 2 &&
+      lhsType.getNumElements() != 0) {
+    // A 2-D B shared by all batches (a linear layer): dB = A^T * dC with the
+    // batches joined to the rows, one matmul summing over all of them, not
+    // a batch of matmuls and a sum over their results.
+    int64_t k = lhsType.getShape().back(), n = rhsType.getShape().back();
+    int64_t rows = lhsType.getNumElements() / k;
+    Value a = ReshapeOp::create(b, loc, lhsType.clone({rows, k}), getLhs());
+    Value dc = ReshapeOp::create(
+        b, loc, rankedType(g).clone({rows, n}), g);
+    operandGrads[1] = MatmulOp::create(b, loc, transposeLastTwo(b, loc, a), dc);
+    return success();
+  }
+  Value db = MatmulOp::create(b, loc, transposeLastTwo(b, loc, getLhs()), g);
+  operandGrads[1] = sumToShape(b, loc, db, rhsType);
   return success();
 }
 
@@ -498,44 +553,22 @@ LogicalResult EinsumOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
-/// The weight cotangent of a convolution of `x` ([N, C, D...]) whose result
-/// cotangent is `dy` ([N, M, O...]):
-///   dW[m, c, k] = sum_{n, o} x[n, G(m) * C/G + c, o*s + k*d - lo] dy[n, m, o],
-/// itself a grouped convolution: x as [C/G, G*N, D...] (batch and channels
-/// swapped, groups kept outermost), dy as the kernel [M, N, O...], stride and
-/// dilation exchanged. Its spatial size may exceed K (the forward's leftover
-/// rows); the excess is sliced off. Returns [M, C/G, K...] of `wType`.
-static Value convWeightGrad(OpBuilder &b, Location loc, Value x, Value dy,
-                            ArrayRef<int64_t> strides,
-                            ArrayRef<int64_t> dilations,
-                            ArrayRef<int64_t> padding, int64_t groups,
-                            RankedTensorType wType) {
-  RankedTensorType xType = rankedType(x);
-  int64_t rank = xType.getRank(), n = xType.getDimSize(0),
-          cg = xType.getDimSize(1) / groups;
-  ArrayRef<int64_t> spatial = xType.getShape().drop_front(2);
-  // [N, C, D...] -> [N, G, C/G, D...] -> [C/G, G, N, D...] -> [C/G, G*N, D...]
-  SmallVector<int64_t> split{n, groups, cg};
-  split.append(spatial.begin(), spatial.end());
-  Value xs = ReshapeOp::create(b, loc, xType.clone(split), x);
-  SmallVector<int64_t> perm{2, 1, 0};
-  for (int64_t d = 3; d <= rank; ++d)
-    perm.push_back(d);
-  xs = TransposeOp::create(b, loc, xs, perm);
-  SmallVector<int64_t> merged{cg, groups * n};
-  merged.append(spatial.begin(), spatial.end());
-  xs = ReshapeOp::create(b, loc, xType.clone(merged), xs);
-  // [N, M, O...] -> [M, N, O...]
-  SmallVector<int64_t> swap01 = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  std::swap(swap01[0], swap01[1]);
-  Value kernel = TransposeOp::create(b, loc, dy, swap01);
-  Value dw = ConvOp::create(b, loc, xs, kernel, dilations, strides, padding,
-                            uint64_t(groups));
-  // [C/G, M, K'...] -> [C/G, M, K...] -> [M, C/G, K...]
-  SmallVector<int64_t> sliced{cg, wType.getDimSize(0)};
-  sliced.append(wType.getShape().begin() + 2, wType.getShape().end());
-  dw = sliceFront(b, loc, dw, sliced);
-  return TransposeOp::create(b, loc, dw, swap01);
+/// The input-gradient output padding of a convolution with input `in` and
+/// weight `w`: the rows its last window left over (so that the transposed
+/// convolution of the cotangent has the input's size).
+static SmallVector<int64_t> convLeftover(RankedTensorType in,
+                                         RankedTensorType w,
+                                         ArrayRef<int64_t> strides,
+                                         ArrayRef<int64_t> dilations,
+                                         ArrayRef<int64_t> pads) {
+  int64_t k = in.getRank() - 2;
+  SmallVector<int64_t> leftover;
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t span = in.getDimSize(i + 2) + pads[i] + pads[i + k] -
+                   dilations[i] * (w.getDimSize(i + 2) - 1) - 1;
+    leftover.push_back(span % strides[i]);
+  }
+  return leftover;
 }
 
 LogicalResult ConvOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
@@ -543,22 +576,15 @@ LogicalResult ConvOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   Location loc = getLoc();
   Value g = resultGrads[0];
   RankedTensorType in = rankedType(getInput()), w = rankedType(getWeight());
-  int64_t k = in.getRank() - 2;
   ArrayRef<int64_t> pads = getPadding(), strides = getStrides(),
                     dilations = getDilations();
   // dX is the transposed convolution of dY with the same weight; the rows
   // the forward's last window left over come back as output padding.
-  SmallVector<int64_t> outputPadding;
-  for (int64_t i = 0; i < k; ++i) {
-    int64_t span = in.getDimSize(i + 2) + pads[i] + pads[i + k] -
-                   dilations[i] * (w.getDimSize(i + 2) - 1) - 1;
-    outputPadding.push_back(span % strides[i]);
-  }
-  operandGrads[0] = ConvTransposeOp::create(b, loc, g, getWeight(), strides,
-                                            dilations, pads, outputPadding,
-                                            getGroups());
-  operandGrads[1] = convWeightGrad(b, loc, getInput(), g, strides, dilations,
-                                   pads, getGroups(), w);
+  operandGrads[0] = ConvTransposeOp::create(
+      b, loc, g, getWeight(), strides, dilations, pads,
+      convLeftover(in, w, strides, dilations, pads), getGroups());
+  operandGrads[1] = ConvWeightGradOp::create(b, loc, w, getInput(), g, strides,
+                                             dilations, pads, getGroups());
   return success();
 }
 
@@ -573,10 +599,42 @@ LogicalResult ConvTransposeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                             getDilations(), getPadding(), getGroups());
   operandGrads[0] = sliceFront(b, loc, dx, in.getShape());
   // dW[c, m, k] = sum x[n, c, i] dY[n, G(c) * M/G + m, i*s + k*d - lo]: the
-  // conv weight gradient with the roles of the input and cotangent exchanged.
-  operandGrads[1] =
-      convWeightGrad(b, loc, g, getInput(), getStrides(), getDilations(),
-                     getPadding(), getGroups(), rankedType(getWeight()));
+  // weight gradient of the convolution from dY's shape to X's, with the
+  // roles of the input and cotangent exchanged.
+  operandGrads[1] = ConvWeightGradOp::create(
+      b, loc, rankedType(getWeight()), g, getInput(), getStrides(),
+      getDilations(), getPadding(), getGroups());
+  return success();
+}
+
+/// conv_weight_grad is bilinear, the adjoint of conv in the weight: with H
+/// the cotangent of its result, <H, dW(x, dy)> = <conv(x, H), dy>, so
+/// d(dy) = conv(x, H) (cut to dy's size) and d(x) = conv_transpose(dy, H)
+/// (dy padded with zeros to the full convolution output first).
+LogicalResult ConvWeightGradOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                         SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value h = resultGrads[0];
+  RankedTensorType in = rankedType(getInput()), dy = rankedType(getGrad());
+  ArrayRef<int64_t> pads = getPadding(), strides = getStrides(),
+                    dilations = getDilations();
+  Value conv = ConvOp::create(b, loc, getInput(), h, strides, dilations, pads,
+                              getGroups());
+  RankedTensorType full = rankedType(conv);
+  operandGrads[1] = sliceFront(b, loc, conv, dy.getShape());
+  Value g = getGrad();
+  if (full != dy) {
+    int64_t rank = dy.getRank();
+    SmallVector<int64_t> padding(2 * rank, 0);
+    for (int64_t d = 0; d < rank; ++d)
+      padding[rank + d] = full.getDimSize(d) - dy.getDimSize(d);
+    Value zero = createSplat(
+        b, loc, RankedTensorType::get({}, dy.getElementType()), 0.0);
+    g = PadOp::create(b, loc, g, zero, padding, "constant");
+  }
+  operandGrads[0] = ConvTransposeOp::create(
+      b, loc, g, h, strides, dilations, pads,
+      convLeftover(in, rankedType(h), strides, dilations, pads), getGroups());
   return success();
 }
 

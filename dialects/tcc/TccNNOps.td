@@ -119,6 +119,45 @@ def Tcc_ConvTransposeOp : Tcc_Op<"conv_transpose", [Pure,
   }];
 }
 
+def Tcc_ConvWeightGradOp : Tcc_Op<"conv_weight_grad", [Pure,
+    DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
+  let summary = "the weight cotangent of tcc.conv";
+  let description = [{
+    The gradient of `tcc.conv` with respect to its weight: `input` is the
+    convolution's input `[N, C, D1..Dk]`, `grad` the cotangent of its result
+    `[N, M, O1..Ok]`, and the result the weight's type `[M, C/groups,
+    K1..Kk]`, with the convolution's attributes:
+
+    `result[m, c, j] = sum_{n, o} input[n, g(m) * C/groups + c,
+    o * stride + j * dilation - pad_lo] * grad[n, m, o]`
+
+    (input positions in the padding read zero). `grad` may be shorter than
+    the convolution's result in a spatial dimension; the missing positions
+    count as zeros (the weight gradient of `tcc.conv_transpose` is this op
+    with input and cotangent exchanged, where output padding can leave the
+    input shorter). A separate op, rather than a convolution of the input
+    with the cotangent as its kernel, so that the lowering can treat it as
+    the matrix product it is (see `docs/architecture.md`).
+
+    Example:
+
+    ```mlir
+    %dw = tcc.conv_weight_grad %x, %dy {strides = array<i64: 1, 1>,
+        dilations = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>,
+        groups = 1 : i64}
+        : (tensor<8x1x28x28xf32>, tensor<8x32x28x28xf32>) -> tensor<32x1x3x3xf32>
+    ```
+  }];
+  let arguments = (ins Tcc_FloatTensor:$input, Tcc_FloatTensor:$grad,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$padding, I64Attr:$groups);
+  let results = (outs Tcc_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $grad attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 class Tcc_PoolOp<string mnemonic, string what> : Tcc_Op<mnemonic, [Pure,
     InferTypeOpAdaptor, DeclareOpInterfaceMethods<Tcc_DifferentiableOpInterface>]> {
   let summary = what # " pooling over the spatial dimensions";

@@ -4,14 +4,17 @@
 // reduction and scan ops (TccNNOps.cpp). Their numerical correctness is
 // checked against finite differences by python/tcc_tests/gradcheck_cases/nn.py.
 
-// Matmul: dA = dC B^T, dB = A^T dC with the broadcast batch dim summed away.
+// Matmul: dA = dC B^T, dB = A^T dC; a 2-D B shared by the batch gets one
+// matmul with the batch joined to A's rows (no batch of products to sum).
 // CHECK-LABEL: func.func @f_grad
 // CHECK: %[[BT:.*]] = tcc.transpose %arg1 {permutation = array<i64: 1, 0>}
 // CHECK: %[[DA:.*]] = tcc.matmul %[[G:.*]], %[[BT]] : (tensor<2x3x5xf32>, tensor<5x4xf32>) -> tensor<2x3x4xf32>
-// CHECK: %[[AT:.*]] = tcc.transpose %arg0 {permutation = array<i64: 0, 2, 1>}
-// CHECK: %[[DB:.*]] = tcc.matmul %[[AT]], %[[G]] : (tensor<2x4x3xf32>, tensor<2x3x5xf32>) -> tensor<2x4x5xf32>
-// CHECK: %[[DBS:.*]] = tcc.reduce_sum %[[DB]] {axes = array<i64: 0>, keep_dims = false}
-// CHECK: return %{{.*}}, %[[DA]], %[[DBS]]
+// CHECK: %[[A2:.*]] = tcc.reshape %arg0 : tensor<2x3x4xf32> to tensor<6x4xf32>
+// CHECK: %[[G2:.*]] = tcc.reshape %[[G]] : tensor<2x3x5xf32> to tensor<6x5xf32>
+// CHECK: %[[AT:.*]] = tcc.transpose %[[A2]] {permutation = array<i64: 1, 0>}
+// CHECK: %[[DB:.*]] = tcc.matmul %[[AT]], %[[G2]] : (tensor<4x6xf32>, tensor<6x5xf32>) -> tensor<4x5xf32>
+// CHECK-NOT: tcc.reduce_sum
+// CHECK: return %{{.*}}, %[[DA]], %[[DB]]
 func.func @f(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>) -> tensor<f32> {
   %r = tcc.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
   %s = tcc.reduce_sum %r {axes = array<i64: 0, 1, 2>, keep_dims = false} : (tensor<2x3x5xf32>) -> tensor<f32>
@@ -20,17 +23,27 @@ func.func @f(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>) -> tensor<f32> {
 
 // -----
 
+// Broadcast batch dims of A (size 1) are summed away from dA; B's batch
+// matches the result's, so dB is a batched matmul.
+// CHECK-LABEL: func.func @f_grad
+// CHECK: %[[DA:.*]] = tcc.matmul %{{.*}} : (tensor<3x2x4xf32>, tensor<3x4x5xf32>) -> tensor<3x2x5xf32>
+// CHECK: %[[DAS:.*]] = tcc.reduce_sum %[[DA]] {axes = array<i64: 0>, keep_dims = false}
+// CHECK: tcc.reshape %[[DAS]] : tensor<2x5xf32> to tensor<1x2x5xf32>
+// CHECK: tcc.matmul %{{.*}} : (tensor<1x5x2xf32>, tensor<3x2x4xf32>) -> tensor<3x5x4xf32>
+func.func @f(%a: tensor<1x2x5xf32>, %b: tensor<3x5x4xf32>) -> tensor<f32> {
+  %r = tcc.matmul %a, %b : (tensor<1x2x5xf32>, tensor<3x5x4xf32>) -> tensor<3x2x4xf32>
+  %s = tcc.reduce_sum %r {axes = array<i64: 0, 1, 2>, keep_dims = false} : (tensor<3x2x4xf32>) -> tensor<f32>
+  return %s : tensor<f32>
+}
+
+// -----
+
 // Conv (grouped, strided with leftover rows): dX is a conv_transpose whose
-// output padding restores the input size; dW is a grouped conv of the input
-// (batch and channels swapped) with dY as the kernel, stride and dilation
-// exchanged, sliced to the kernel size and transposed back.
+// output padding restores the input size; dW is a conv_weight_grad of the
+// input and dY with the convolution's attributes.
 // CHECK-LABEL: func.func @f_grad
 // CHECK: %[[DX:.*]] = tcc.conv_transpose %[[G:.*]], %arg1 {dilations = array<i64: 1, 1>, groups = 2 : i64, output_padding = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 3, 3>} : (tensor<1x4x2x2xf32>, tensor<4x1x3x3xf32>) -> tensor<1x2x8x8xf32>
-// CHECK: tcc.transpose %{{.*}} {permutation = array<i64: 2, 1, 0, 3, 4>}
-// CHECK: %[[K:.*]] = tcc.transpose %[[G]] {permutation = array<i64: 1, 0, 2, 3>}
-// CHECK: %[[C:.*]] = tcc.conv %{{.*}}, %[[K]] {dilations = array<i64: 3, 3>, groups = 2 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x8x8xf32>, tensor<4x1x2x2xf32>) -> tensor<1x4x5x5xf32>
-// CHECK: %[[S:.*]] = tcc.slice %[[C]] {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x4x5x5xf32> to tensor<1x4x3x3xf32>
-// CHECK: %[[DW:.*]] = tcc.transpose %[[S]] {permutation = array<i64: 1, 0, 2, 3>} : (tensor<1x4x3x3xf32>) -> tensor<4x1x3x3xf32>
+// CHECK: %[[DW:.*]] = tcc.conv_weight_grad %arg0, %[[G]] {dilations = array<i64: 1, 1>, groups = 2 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 3, 3>} : (tensor<1x2x8x8xf32>, tensor<1x4x2x2xf32>) -> tensor<4x1x3x3xf32>
 // CHECK: return %{{.*}}, %[[DX]], %[[DW]]
 func.func @f(%x: tensor<1x2x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<f32> {
   %r = tcc.conv %x, %w {strides = array<i64: 3, 3>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, groups = 2 : i64} : (tensor<1x2x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x2x2xf32>

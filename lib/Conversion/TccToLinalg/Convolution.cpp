@@ -1,21 +1,35 @@
 //===- Convolution.cpp - tcc convolutions and pooling to linalg ----------===//
 //
-// Convolutions become one linalg.generic over
-//   (n, g, m, o1..ok, c, k1..kk)
-// on operands reshaped to expose the groups (input [N, G, C/G, D...], output
-// [N, G, M/G, O...]); the input is zero-padded first. A transposed
-// convolution places its input, strided, into a zero tensor padded so that
-// the same kind of generic (with the kernel read backwards) computes it.
+// Convolutions are matrix products over column matrices (Im2Col.h), with
+// the groups g as a batch dimension, the kernel rows r = (c, j...) (C/G
+// channels times the kernel offsets) and the spatial positions p = (o...)
+// flattened:
+//
+//   conv:             out[n, g, m, p] = sum_r W[g, m, r] * col(x)[g, r, n, p]
+//   conv_transpose:   col[n, g, r, p] = sum_c W[g, c, r] * x[n, g, c, p],
+//                     then col2im (the adjoint of im2col)
+//   conv_weight_grad: dW^T[g, r, m]   = sum_q col(x)[g, r, q] * dY^T[g, q, m]
+//                     with q = (n, p) flattened
+//
+// Each product is one linalg.contract with a single reduction loop whose
+// innermost output loop (p, or m for the weight gradient) is contiguous in
+// the output and in the second operand: tcc-cpu-tile-and-vectorize
+// register-tiles it into FMAs with vectors along that loop. dY is
+// transposed for the weight gradient (a small copy) so that its vectors run
+// along m. The column matrix of an input is the same in the forward
+// convolution and in its weight gradient, so CSE shares it. A named op
+// rather than a generic keeps the elementwise fusion from merging
+// producers into it.
+//
 // Pooling is a generic over (n, c, o1..ok, k1..kk) with a dummy operand of
 // the kernel's shape that bounds the window loops, as linalg.pooling_* does.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Im2Col.h"
 #include "Utils.h"
 #include "dialects/tcc/TccOps.h"
 #include "tcc/Conversion/Passes.h"
-
-#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::tcc;
@@ -23,6 +37,164 @@ using namespace mlir::tcc;
 static RankedTensorType tensorType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+/// The windows of a convolution whose weight has the spatial shape `kernel`.
+static ConvWindows getWindows(ArrayRef<int64_t> kernel,
+                              ArrayRef<int64_t> strides,
+                              ArrayRef<int64_t> dilations,
+                              ArrayRef<int64_t> padding, int64_t groups) {
+  unsigned k = kernel.size();
+  ConvWindows w;
+  w.groups = groups;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides.assign(strides.begin(), strides.end());
+  w.dilations.assign(dilations.begin(), dilations.end());
+  // The high pads follow from the output size (im2col pads what its windows
+  // reach; col2im cuts the result out of an image that holds every window).
+  w.padLo.assign(padding.begin(), padding.begin() + k);
+  return w;
+}
+
+/// `shape` with its spatial dimensions (all but the first two) merged.
+static SmallVector<int64_t> flatSpatial(ArrayRef<int64_t> shape) {
+  int64_t p = 1;
+  for (int64_t d : shape.drop_front(2))
+    p *= d;
+  return {shape[0], shape[1], p};
+}
+
+/// `v` of shape [A, B, rest...] as [A, groups, B / groups, prod(rest)].
+static Value groupedMatrix(OpBuilder &b, Location loc, Value v,
+                           int64_t groups) {
+  SmallVector<int64_t> flat = flatSpatial(tensorType(v).getShape());
+  v = reshapeTo(b, loc, v, flat);
+  return reshapeTo(b, loc, v, {flat[0], groups, flat[1] / groups, flat[2]});
+}
+
+/// A weight [A, B, K...] as [groups, A / groups, B * prod(K)].
+static Value groupedWeight(OpBuilder &b, Location loc, Value w,
+                           int64_t groups) {
+  ArrayRef<int64_t> shape = tensorType(w).getShape();
+  int64_t a = shape[0], rows = tensorType(w).getNumElements() / a;
+  w = reshapeTo(b, loc, w, {a, rows});
+  return reshapeTo(b, loc, w, {groups, a / groups, rows});
+}
+
+static bool allStatic(ArrayRef<Value> values) {
+  return llvm::all_of(
+      values, [](Value v) { return tensorType(v).hasStaticShape(); });
+}
+
+namespace {
+struct ConvToLinalg : public OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), weight = adaptor.getWeight();
+    if (!allStatic({x, weight, op.getResult()}))
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> out = resultType.getShape();
+    int64_t g = op.getGroups();
+    ConvWindows w =
+        getWindows(tensorType(weight).getShape().drop_front(2), op.getStrides(),
+                   op.getDilations(), op.getPadding(), g);
+    // col [G, R, N, P]; weight [M, C/G, K...] -> [G, M/G, R].
+    Value col = buildIm2Col(rewriter, loc, x, w, out.drop_front(2));
+    Value wg = groupedWeight(rewriter, loc, weight, g);
+    SmallVector<int64_t> flat = flatSpatial(out);
+    auto gemmType =
+        resultType.clone({flat[0], g, flat[1] / g, flat[2]});
+    // Loops (n, g, m, p, r).
+    Value y = buildGemm(rewriter, loc, 5, wg, {1, 2, 4}, col, {1, 4, 0, 3},
+                        gemmType, {0, 1, 2, 3});
+    y = reshapeTo(rewriter, loc, y, flat);
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, y, out));
+    return success();
+  }
+};
+
+/// The adjoint of conv in its input: the columns W^T x, summed back into
+/// the image by col2im.
+struct ConvTransposeToLinalg : public OpConversionPattern<ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), weight = adaptor.getWeight();
+    if (!allStatic({x, weight, op.getResult()}))
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType inType = tensorType(x);
+    int64_t g = op.getGroups();
+    ConvWindows w =
+        getWindows(tensorType(weight).getShape().drop_front(2), op.getStrides(),
+                   op.getDilations(), op.getPadding(), g);
+    // x [N, C, D...] -> [N, G, C/G, P]; weight [C, M/G, K...] -> [G, C/G, R].
+    Value xg = groupedMatrix(rewriter, loc, x, g);
+    Value wg = groupedWeight(rewriter, loc, weight, g);
+    int64_t rows = tensorType(wg).getDimSize(2);
+    auto colType = resultType.clone(
+        {inType.getDimSize(0), g, rows, tensorType(xg).getDimSize(3)});
+    // Loops (n, g, r, p, c).
+    Value col = buildGemm(rewriter, loc, 5, wg, {1, 4, 2}, xg, {0, 1, 4, 3},
+                          colType, {0, 1, 2, 3});
+    rewriter.replaceOp(op, buildCol2Im(rewriter, loc, col, w,
+                                       inType.getShape().drop_front(2),
+                                       resultType));
+    return success();
+  }
+};
+
+struct ConvWeightGradToLinalg : public OpConversionPattern<ConvWeightGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvWeightGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), dy = adaptor.getGrad();
+    if (!allStatic({x, dy, op.getResult()}))
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    RankedTensorType resultType = op.getType();
+    int64_t g = op.getGroups();
+    ConvWindows w =
+        getWindows(resultType.getShape().drop_front(2), op.getStrides(),
+                   op.getDilations(), op.getPadding(), g);
+    // col [G, R, N, P] -> [G, R, N*P];
+    // dY [N, M, O...] -> [N, G, M/G, P] -> [G, N, P, M/G] -> [G, N*P, M/G].
+    SmallVector<int64_t> out(tensorType(dy).getShape().drop_front(2));
+    Value col = buildIm2Col(rewriter, loc, x, w, out);
+    ArrayRef<int64_t> colShape = tensorType(col).getShape();
+    int64_t rows = colShape[1], sum = colShape[2] * colShape[3],
+            m = resultType.getDimSize(0);
+    col = reshapeTo(rewriter, loc, col, {g, rows, sum});
+    Value dyT = transpose(rewriter, loc, groupedMatrix(rewriter, loc, dy, g),
+                          {1, 0, 3, 2});
+    dyT = reshapeTo(rewriter, loc, dyT, {g, sum, m / g});
+    // Loops (g, r, m, k): dW^T [G, R, M/G].
+    Value dwT = buildGemm(rewriter, loc, 4, col, {0, 1, 3}, dyT, {0, 3, 2},
+                          resultType.clone({g, rows, m / g}), {0, 1, 2});
+    Value dw = transpose(rewriter, loc, dwT, {0, 2, 1});
+    dw = reshapeTo(rewriter, loc, dw, {m, rows});
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, dw, resultType.getShape()));
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
 
 /// Pads the spatial dimensions (all but the first two) of `input` with
 /// `value`, `lo[i]` elements before and `hi[i]` after; no-op if all are zero.
@@ -45,246 +217,6 @@ static Value padSpatial(OpBuilder &b, Location loc, Value input,
       .getResult();
 }
 
-/// Splits dimension `dim` of `v` into (`outer`, size / `outer`).
-static Value splitDim(OpBuilder &b, Location loc, Value v, int64_t dim,
-                      int64_t outer) {
-  RankedTensorType type = tensorType(v);
-  SmallVector<int64_t> shape(type.getShape());
-  shape[dim] /= outer;
-  shape.insert(shape.begin() + dim, outer);
-  SmallVector<ReassociationIndices> reassoc;
-  for (int64_t i = 0, j = 0; i < type.getRank(); ++i) {
-    if (i == dim) {
-      reassoc.push_back({j, j + 1});
-      j += 2;
-    } else {
-      reassoc.push_back({j++});
-    }
-  }
-  return tensor::ExpandShapeOp::create(b, loc, type.clone(shape), v, reassoc);
-}
-
-/// Merges dimensions `dim` and `dim + 1` of `v`.
-static Value mergeDims(OpBuilder &b, Location loc, Value v, int64_t dim) {
-  RankedTensorType type = tensorType(v);
-  SmallVector<int64_t> shape(type.getShape());
-  shape[dim] *= shape[dim + 1];
-  shape.erase(shape.begin() + dim + 1);
-  SmallVector<ReassociationIndices> reassoc;
-  for (int64_t i = 0; i < type.getRank(); ++i) {
-    if (i == dim + 1)
-      reassoc.back().push_back(i);
-    else
-      reassoc.push_back({i});
-  }
-  return tensor::CollapseShapeOp::create(b, loc, type.clone(shape), v, reassoc);
-}
-
-//===----------------------------------------------------------------------===//
-// Convolution
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// The iteration space (n, g, m, o1..ok, c, k1..kk) of a grouped convolution
-/// with k spatial dimensions.
-struct ConvLoops {
-  MLIRContext *ctx;
-  unsigned k;
-
-  AffineExpr dim(unsigned i) const { return getAffineDimExpr(i, ctx); }
-  AffineExpr n() const { return dim(0); }
-  AffineExpr g() const { return dim(1); }
-  AffineExpr m() const { return dim(2); }
-  AffineExpr out(unsigned i) const { return dim(3 + i); }
-  AffineExpr c() const { return dim(3 + k); }
-  AffineExpr kern(unsigned i) const { return dim(4 + k + i); }
-
-  AffineMap map(ArrayRef<AffineExpr> exprs) const {
-    return AffineMap::get(4 + 2 * k, 0, exprs, ctx);
-  }
-  /// `lead` followed by one expression per spatial dimension.
-  AffineMap map(ArrayRef<AffineExpr> lead,
-                function_ref<AffineExpr(unsigned)> spatial) const {
-    SmallVector<AffineExpr> exprs(lead);
-    for (unsigned i = 0; i < k; ++i)
-      exprs.push_back(spatial(i));
-    return map(exprs);
-  }
-  SmallVector<utils::IteratorType> iterators() const {
-    SmallVector<utils::IteratorType> it = parallelIterators(3 + k);
-    it.append(1 + k, utils::IteratorType::reduction);
-    return it;
-  }
-};
-} // namespace
-
-/// Sums `input[inputMap] * weight[weightMap]` into a zero tensor of shape
-/// [N, G, M/G, O...] over `loops`, then merges the groups back:
-/// the result is [N, M, O...] of `resultType`.
-static Value buildGroupedConv(OpBuilder &b, Location loc,
-                              const ConvLoops &loops, Value input,
-                              AffineMap inputMap, Value weight,
-                              AffineMap weightMap, RankedTensorType resultType,
-                              int64_t groups) {
-  SmallVector<int64_t> shape(resultType.getShape());
-  shape[1] /= groups;
-  shape.insert(shape.begin() + 1, groups);
-  auto accType = resultType.clone(shape);
-  Value init =
-      createFilled(b, loc, accType, b.getZeroAttr(resultType.getElementType()));
-  AffineMap outMap = loops.map({loops.n(), loops.g(), loops.m()},
-                               [&](unsigned i) { return loops.out(i); });
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{accType}, ValueRange{input, weight}, ValueRange{init},
-      ArrayRef<AffineMap>{inputMap, weightMap, outMap}, loops.iterators(),
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        Value prod = arith::MulFOp::create(nb, l, args[0], args[1]);
-        Value sum = arith::AddFOp::create(nb, l, args[2], prod);
-        linalg::YieldOp::create(nb, l, sum);
-      });
-  return mergeDims(b, loc, generic.getResult(0), 1);
-}
-
-namespace {
-struct ConvToLinalg : public OpConversionPattern<ConvOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    RankedTensorType inType = tensorType(adaptor.getInput());
-    if (!resultType.hasStaticShape() || !inType.hasStaticShape() ||
-        !tensorType(adaptor.getWeight()).hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
-    unsigned k = inType.getRank() - 2;
-    int64_t groups = op.getGroups();
-    ArrayRef<int64_t> pads = op.getPadding(), strides = op.getStrides(),
-                      dilations = op.getDilations();
-
-    // input [N, C, D...] -> padded [N, G, C/G, Dp...];
-    // weight [M, C/G, K...] -> [G, M/G, C/G, K...].
-    Value input = padSpatial(rewriter, loc, adaptor.getInput(),
-                             pads.take_front(k), pads.drop_front(k),
-                             rewriter.getZeroAttr(inType.getElementType()));
-    input = splitDim(rewriter, loc, input, 1, groups);
-    Value weight = splitDim(rewriter, loc, adaptor.getWeight(), 0, groups);
-
-    ConvLoops loops{op.getContext(), k};
-    AffineMap inputMap =
-        loops.map({loops.n(), loops.g(), loops.c()}, [&](unsigned i) {
-          return loops.out(i) * strides[i] + loops.kern(i) * dilations[i];
-        });
-    AffineMap weightMap = loops.map({loops.g(), loops.m(), loops.c()},
-                                    [&](unsigned i) { return loops.kern(i); });
-    rewriter.replaceOp(op,
-                       buildGroupedConv(rewriter, loc, loops, input, inputMap,
-                                        weight, weightMap, resultType, groups));
-    return success();
-  }
-};
-
-/// conv_transpose as a stride-1 convolution: out[y] = sum over k of
-/// P[y + d*(K-1) - d*k] * w[k], where P holds input element x at
-/// d*(K-1) - pad_lo + s*x and zeros elsewhere. Input elements that would land
-/// outside P (pads larger than the kernel extent) never reach the output.
-struct ConvTransposeToLinalg : public OpConversionPattern<ConvTransposeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    RankedTensorType inType = tensorType(adaptor.getInput());
-    RankedTensorType wType = tensorType(adaptor.getWeight());
-    if (!resultType.hasStaticShape() || !inType.hasStaticShape() ||
-        !wType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
-    unsigned k = inType.getRank() - 2;
-    int64_t groups = op.getGroups();
-    ArrayRef<int64_t> dilations = op.getDilations();
-
-    FailureOr<Value> spread =
-        spreadInput(rewriter, loc, op, adaptor.getInput(), resultType);
-    if (failed(spread)) {
-      // No input element reaches the output.
-      rewriter.replaceOp(
-          op, createFilled(rewriter, loc, resultType,
-                           rewriter.getZeroAttr(resultType.getElementType())));
-      return success();
-    }
-
-    // P [N, C, P...] -> [N, G, C/G, P...]; weight [C, M/G, K...] ->
-    // [G, C/G, M/G, K...].
-    Value input = splitDim(rewriter, loc, *spread, 1, groups);
-    Value weight = splitDim(rewriter, loc, adaptor.getWeight(), 0, groups);
-    ConvLoops loops{op.getContext(), k};
-    AffineMap inputMap =
-        loops.map({loops.n(), loops.g(), loops.c()}, [&](unsigned i) {
-          int64_t extent = dilations[i] * (wType.getDimSize(i + 2) - 1);
-          return loops.out(i) + extent - loops.kern(i) * dilations[i];
-        });
-    AffineMap weightMap = loops.map({loops.g(), loops.c(), loops.m()},
-                                    [&](unsigned i) { return loops.kern(i); });
-    rewriter.replaceOp(op,
-                       buildGroupedConv(rewriter, loc, loops, input, inputMap,
-                                        weight, weightMap, resultType, groups));
-    return success();
-  }
-
-private:
-  /// Builds P: zeros of spatial size O + d*(K-1), with input element x at
-  /// d*(K-1) - pad_lo + s*x when that lies inside. Fails when no element does.
-  static FailureOr<Value> spreadInput(OpBuilder &b, Location loc,
-                                      ConvTransposeOp op, Value input,
-                                      RankedTensorType resultType) {
-    RankedTensorType inType = tensorType(input);
-    RankedTensorType wType = tensorType(op.getWeight());
-    unsigned k = inType.getRank() - 2;
-    SmallVector<int64_t> shape(inType.getShape().take_front(2));
-    SmallVector<int64_t> sliceOffsets(2, 0), sliceSizes(shape), offsets(2, 0),
-        strides(2, 1);
-    bool whole = true;
-    for (unsigned i = 0; i < k; ++i) {
-      int64_t s = op.getStrides()[i], d = op.getDilations()[i];
-      int64_t extent = d * (wType.getDimSize(i + 2) - 1);
-      int64_t size = resultType.getDimSize(i + 2) + extent;
-      int64_t lo = extent - op.getPadding()[i];
-      // The input elements x0..x1 land inside [0, size).
-      int64_t x0 = lo >= 0 ? 0 : llvm::divideCeilSigned(-lo, s);
-      int64_t x1 = std::min(inType.getDimSize(i + 2) - 1,
-                            llvm::divideFloorSigned(size - 1 - lo, s));
-      if (x1 < x0)
-        return failure();
-      whole &= x0 == 0 && x1 == inType.getDimSize(i + 2) - 1;
-      shape.push_back(size);
-      sliceOffsets.push_back(x0);
-      sliceSizes.push_back(x1 - x0 + 1);
-      offsets.push_back(lo + s * x0);
-      strides.push_back(s);
-    }
-    MLIRContext *ctx = b.getContext();
-    auto ofr = [&](ArrayRef<int64_t> v) {
-      return getAsIndexOpFoldResult(ctx, v);
-    };
-    SmallVector<int64_t> ones(inType.getRank(), 1);
-    if (!whole)
-      input = tensor::ExtractSliceOp::create(b, loc, input, ofr(sliceOffsets),
-                                             ofr(sliceSizes), ofr(ones));
-    Value zeros = createFilled(b, loc, inType.clone(shape),
-                               b.getZeroAttr(inType.getElementType()));
-    return tensor::InsertSliceOp::create(b, loc, input, zeros, ofr(offsets),
-                                         ofr(sliceSizes), ofr(strides))
-        .getResult();
-  }
-};
-} // namespace
-
-//===----------------------------------------------------------------------===//
-// Pooling
-//===----------------------------------------------------------------------===//
 
 namespace {
 /// The window attributes shared by max_pool and avg_pool.
@@ -574,6 +506,94 @@ struct MaxPoolIndicesToLinalg : public OpConversionPattern<MaxPoolIndicesOp> {
   }
 };
 
+/// True if the windows tile the input: stride = kernel, no dilation, no low
+/// padding and no window past the input, so every input position lies in
+/// at most one window.
+static bool windowsTile(const PoolWindow &w, RankedTensorType outType,
+                        RankedTensorType inType) {
+  for (unsigned i = 0; i < w.rank(); ++i)
+    if (w.strides[i] != w.kernel[i] || w.dilations[i] != 1 ||
+        w.padLo(i) != 0 ||
+        outType.getDimSize(i + 2) * w.kernel[i] > inType.getDimSize(i + 2))
+      return false;
+  return true;
+}
+
+/// max_pool_grad of windows that tile the input (the common 2x2, stride 2
+/// pool): one pass over the covered input, viewed as [N, C, O1, K1, ..],
+/// that writes each window's cotangent where its index names the position
+/// and zero elsewhere; no window loop and no division, unlike the general
+/// gather below.
+static Value buildTiledPoolGrad(OpBuilder &b, Location loc, Value grad,
+                                Value indices, const PoolWindow &w,
+                                RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  unsigned k = w.rank(), numDims = 2 + 2 * k;
+  RankedTensorType gradType = tensorType(grad);
+  SmallVector<int64_t> covered(gradType.getShape().take_front(2));
+  SmallVector<int64_t> split(covered);
+  SmallVector<ReassociationIndices> reassoc{{0}, {1}};
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> windowExprs{d(0), d(1)};
+  for (unsigned i = 0; i < k; ++i) {
+    int64_t o = gradType.getDimSize(i + 2);
+    covered.push_back(o * w.kernel[i]);
+    split.append({o, w.kernel[i]});
+    reassoc.push_back({2 + 2 * i, 3 + 2 * i});
+    windowExprs.push_back(d(2 + 2 * i));
+  }
+  // Every covered position is written; the rest (rows past the last
+  // window) stays zero.
+  SmallVector<OpFoldResult> offsets(resultType.getRank(), b.getIndexAttr(0)),
+      strides(resultType.getRank(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(ctx, covered);
+  bool whole = ArrayRef<int64_t>(covered) == resultType.getShape();
+  Value zeros, init;
+  if (whole) {
+    init = createEmpty(b, loc, resultType.clone(split));
+  } else {
+    zeros = createFilled(b, loc, resultType,
+                         b.getZeroAttr(resultType.getElementType()));
+    init = tensor::ExtractSliceOp::create(b, loc, zeros, offsets, sizes,
+                                          strides);
+    init = tensor::ExpandShapeOp::create(b, loc, resultType.clone(split), init,
+                                         reassoc);
+  }
+  AffineMap windowMap = AffineMap::get(numDims, 0, windowExprs, ctx);
+  auto body = [&](OpBuilder &nb, Location l, ValueRange args) {
+    SmallVector<Value> pos{linalg::IndexOp::create(nb, l, 0),
+                           linalg::IndexOp::create(nb, l, 1)};
+    for (unsigned i = 0; i < k; ++i) {
+      Value o = linalg::IndexOp::create(nb, l, 2 + 2 * i);
+      Value j = linalg::IndexOp::create(nb, l, 3 + 2 * i);
+      pos.push_back(arith::AddIOp::create(
+          nb, l,
+          arith::MulIOp::create(nb, l, o, indexConstant(nb, l, w.kernel[i])),
+          j));
+    }
+    Value flat = linearIndex(nb, l, pos, resultType.getShape());
+    Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                      args[1], flat);
+    Value zero = arith::ConstantOp::create(nb, l, nb.getZeroAttr(args[0].getType()));
+    linalg::YieldOp::create(
+        nb, l, ValueRange{arith::SelectOp::create(nb, l, hit, args[0], zero)});
+  };
+  Value tiles =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{grad, indices},
+          ValueRange{init},
+          ArrayRef<AffineMap>{windowMap, windowMap,
+                              b.getMultiDimIdentityMap(numDims)},
+          parallelIterators(numDims), body)
+          .getResult(0);
+  Value result = tensor::CollapseShapeOp::create(
+      b, loc, resultType.clone(covered), tiles, reassoc);
+  if (whole)
+    return result;
+  return tensor::InsertSliceOp::create(b, loc, result, zeros, offsets, sizes,
+                                       strides);
+}
+
 /// A gather over input positions (n, c, p...): for each window offset j,
 /// the window o with o*s + j*d - lo = p (if there is one) adds its cotangent
 /// when its index names p. No scatter, so the loops stay parallel over p.
@@ -590,6 +610,11 @@ struct MaxPoolGradToLinalg : public OpConversionPattern<MaxPoolGradOp> {
     if (!gradType.hasStaticShape() || !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     PoolWindow w = PoolWindow::get(op);
+    if (windowsTile(w, gradType, resultType)) {
+      rewriter.replaceOp(op, buildTiledPoolGrad(rewriter, loc, grad, indices,
+                                                w, resultType));
+      return success();
+    }
     unsigned k = w.rank();
     Value zeros = createFilled(rewriter, loc, resultType,
                                rewriter.getZeroAttr(resultType.getElementType()));
@@ -642,7 +667,8 @@ struct MaxPoolGradToLinalg : public OpConversionPattern<MaxPoolGradOp> {
 } // namespace
 
 void tcc::populateTccConvolutionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvToLinalg, ConvTransposeToLinalg, MaxPoolToLinalg,
+  patterns.add<ConvToLinalg, ConvTransposeToLinalg, ConvWeightGradToLinalg,
+               MaxPoolToLinalg,
                AvgPoolToLinalg, MaxPoolIndicesToLinalg, MaxPoolGradToLinalg>(
       patterns.getContext());
 }

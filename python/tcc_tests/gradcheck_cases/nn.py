@@ -45,6 +45,13 @@ def _conv_transpose(name, x, w, out, strides, dilations, padding, output_padding
                      f" : ({_t(x)}, {_t(w)}) -> {_t(out)}")
 
 
+def _conv_weight_grad(name, x, dy, out, strides, dilations, padding, groups=1):
+    return dict(name=name, args=[("x", x), ("dy", dy)],
+                body=f"%out = tcc.conv_weight_grad %x, %dy {{strides = {_a(strides)}, "
+                     f"dilations = {_a(dilations)}, padding = {_a(padding)}, "
+                     f"groups = {groups} : i64}} : ({_t(x)}, {_t(dy)}) -> {_t(out)}")
+
+
 def _pool(name, op, x, out, kernel, strides, dilations, padding, ceil_mode,
           count_include_pad=None):
     attrs = (f"kernel = {_a(kernel)}, strides = {_a(strides)}, "
@@ -113,11 +120,24 @@ CASES = [
     _conv_transpose("conv_transpose1d_output_padding_past_stride", [1, 1, 4], [1, 1, 3],
                     [1, 1, 12], [1], [3], [0, 0], [2]),
 
+    # --- conv_weight_grad (bilinear): its gradients are a conv and a
+    # conv_transpose with its cotangent as the weight.
+    _conv_weight_grad("conv_weight_grad2d_groups_stride", [2, 4, 7, 6], [2, 6, 4, 3],
+                      [6, 2, 3, 2], [2, 2], [1, 1], [1, 0, 1, 1], groups=2),
+    # A grad shorter than the convolution's output (as in conv_transpose's
+    # weight gradient): the missing positions count as zeros.
+    _conv_weight_grad("conv_weight_grad1d_short_grad_dilated", [1, 2, 9], [1, 3, 5],
+                      [3, 2, 3], [1], [2], [1, 1]),
+
     # --- max_pool: the cotangent goes to each window's maximum.
     _pool("max_pool2d_overlap_pad", "max_pool", [1, 2, 6, 6], [1, 2, 3, 3],
           [3, 3], [2, 2], [1, 1], [1, 1, 1, 1], False),
     _pool("max_pool2d_ceil_mode", "max_pool", [2, 1, 7, 7], [2, 1, 4, 4],
           [2, 2], [2, 2], [1, 1], [0, 0, 0, 0], True),
+    # Windows that tile the input (stride = kernel), with a leftover row in
+    # no window: the lowering's single-pass gradient.
+    _pool("max_pool2d_tiled_leftover", "max_pool", [2, 3, 5, 4], [2, 3, 2, 2],
+          [2, 2], [2, 2], [1, 1], [0, 0, 0, 0], False),
     _pool("max_pool2d_ceil_mode_pad", "max_pool", [1, 1, 6, 6], [1, 1, 4, 4],
           [3, 3], [2, 2], [1, 1], [1, 1, 1, 1], True),
     _pool("max_pool1d_dilation_pad", "max_pool", [1, 2, 10], [1, 2, 10],

@@ -65,3 +65,29 @@ func.func @einsum_no_sum(%v: tensor<4xf32>, %m: tensor<4x4xf32>) -> tensor<4x4xf
   %r = tcc.einsum "i,ia->ia" %v, %m : (tensor<4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// -----
+
+// max_pool_grad of windows that tile the input (stride = kernel 2, no
+// padding; the last row of 5 is in no window): one pass over the covered
+// input viewed as [N, C, O, K, O, K] with no window loop, each position
+// taking its window's cotangent when the index names it; the leftover row
+// stays zero.
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// CHECK-LABEL: func.func @max_pool_grad_tiled
+// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x2x5x4xf32>)
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[Z]][0, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[S]] {{\[}}[0], [1], [2, 3], [4, 5]] output_shape [1, 2, 2, 2, 2, 2]
+// CHECK: %[[G:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins(%arg0, %arg1 : tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>) outs(%[[E]] : tensor<1x2x2x2x2x2xf32>)
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[G]] {{\[}}[0], [1], [2, 3], [4, 5]]
+// CHECK: tensor.insert_slice %[[C]] into %[[Z]][0, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+func.func @max_pool_grad_tiled(%g: tensor<1x2x2x2xf32>, %i: tensor<1x2x2x2xi64>) -> tensor<1x2x5x4xf32> {
+  %dx = tcc.max_pool_grad %g, %i {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+      dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, ceil_mode = false}
+      : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>) -> tensor<1x2x5x4xf32>
+  return %dx : tensor<1x2x5x4xf32>
+}
