@@ -2,9 +2,9 @@
 //
 // Contractions become one linalg.generic each: parallel iterators for the
 // result dimensions, reduction iterators for the summed ones, a zero-filled
-// accumulator, and a multiply-add body. Plain 2-D matmuls and equal-batch
-// 3-D matmuls use the named linalg ops so later tiling and vectorization
-// recognize them.
+// accumulator, and a multiply-add body. Matmuls that are plain or batched
+// matmuls up to reshapes of their batch dimensions use the named linalg ops,
+// which the CPU pipeline turns into register-tiled FMA kernels.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,29 +58,136 @@ struct MatmulToLinalg : public OpConversionPattern<MatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
-    auto lhsType = cast<RankedTensorType>(adaptor.getLhs().getType());
-    auto rhsType = cast<RankedTensorType>(adaptor.getRhs().getType());
-    if (!resultType.hasStaticShape() || !lhsType.hasStaticShape() ||
-        !rhsType.hasStaticShape())
+    if (!resultType.hasStaticShape() ||
+        !cast<RankedTensorType>(adaptor.getLhs().getType()).hasStaticShape() ||
+        !cast<RankedTensorType>(adaptor.getRhs().getType()).hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs static shapes");
 
-    Value init = createZeros(rewriter, loc, resultType);
-    SmallVector<Value> ins{adaptor.getLhs(), adaptor.getRhs()};
     Value result;
-    if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
-      result = linalg::MatmulOp::create(rewriter, loc, ins, init).getResult(0);
-    } else if (lhsType.getRank() == 3 && rhsType.getRank() == 3 &&
-               lhsType.getDimSize(0) == rhsType.getDimSize(0)) {
-      result =
-          linalg::BatchMatmulOp::create(rewriter, loc, ins, init).getResult(0);
-    } else {
-      result = buildBroadcastMatmul(rewriter, loc, ins, init, resultType);
+    if (Value source = transposedLhsSource(op, rewriter))
+      result = buildTransposedLhsMatmul(rewriter, loc, source,
+                                        adaptor.getRhs(), resultType);
+    else
+      result = buildNamedMatmul(rewriter, loc, adaptor.getLhs(),
+                                adaptor.getRhs(), resultType);
+    if (!result) {
+      Value init = createZeros(rewriter, loc, resultType);
+      result = buildBroadcastMatmul(
+          rewriter, loc, ValueRange{adaptor.getLhs(), adaptor.getRhs()}, init,
+          resultType);
     }
     rewriter.replaceOp(op, result);
     return success();
   }
 
 private:
+  /// The (converted) source X of a 2-D lhs `transpose(X)`, which the matmul
+  /// reads in place (A^T * B, a weight gradient): the kernel then loads
+  /// contiguous pieces of X's rows where a materialized transpose would
+  /// read X down its columns. Null otherwise.
+  static Value transposedLhsSource(MatmulOp op,
+                                   ConversionPatternRewriter &rewriter) {
+    auto transpose = op.getLhs().getDefiningOp<TransposeOp>();
+    if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{1, 0} ||
+        cast<RankedTensorType>(op.getRhs().getType()).getRank() != 2)
+      return nullptr;
+    return rewriter.getRemappedValue(transpose.getInput());
+  }
+
+  /// linalg.matmul reading its lhs transposed: C[m, n] += X[k, m] * B[k, n].
+  static Value buildTransposedLhsMatmul(OpBuilder &b, Location loc, Value x,
+                                        Value rhs,
+                                        RankedTensorType resultType) {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr m, n, k;
+    bindDims(ctx, m, n, k);
+    auto map = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMapAttr::get(AffineMap::get(3, 0, exprs, ctx));
+    };
+    auto matmul = linalg::MatmulOp::create(
+        b, loc, TypeRange{resultType}, ValueRange{x, rhs},
+        ValueRange{createZeros(b, loc, resultType)});
+    matmul.setIndexingMapsAttr(
+        b.getArrayAttr({map({k, m}), map({k, n}), map({m, n})}));
+    return matmul.getResult(0);
+  }
+
+  /// The reassociation of `rank` dimensions merging [from, to) into one.
+  static SmallVector<ReassociationIndices> mergeDims(int64_t rank,
+                                                    int64_t from, int64_t to) {
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d <= from || d >= to)
+        groups.push_back({d});
+      else
+        groups.back().push_back(d);
+    }
+    return groups;
+  }
+
+  /// `v` with dimensions [from, to) merged into one (a view after
+  /// bufferization).
+  static Value collapseDims(OpBuilder &b, Location loc, Value v, int64_t from,
+                            int64_t to) {
+    if (to - from == 1)
+      return v;
+    int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+    return tensor::CollapseShapeOp::create(b, loc, v,
+                                           mergeDims(rank, from, to));
+  }
+
+  /// The matmul as a named linalg.matmul or linalg.batch_matmul, which the
+  /// CPU pipeline turns into register-tiled FMA kernels, when it is one up
+  /// to reshapes: batch dimensions of an operand multiplied by a 2-D
+  /// right-hand side join the rows (`[b..., m, k] x [k, n]` is a
+  /// `[b*m, k] x [k, n]` matmul) and equal batch dimensions on both sides
+  /// join into one. Null otherwise (broadcast batch dimensions).
+  static Value buildNamedMatmul(OpBuilder &b, Location loc, Value lhs,
+                                Value rhs, RankedTensorType resultType) {
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    int64_t lhsRank = lhsType.getRank(), rank = resultType.getRank();
+    ArrayRef<int64_t> shape = resultType.getShape();
+    if (resultType.getNumElements() == 0 || lhsRank != rank ||
+        lhsType.getShape().drop_back(2) != shape.drop_back(2))
+      return nullptr;
+    if (rank == 2)
+      return linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs},
+                                      createZeros(b, loc, resultType))
+          .getResult(0);
+    Value result;
+    int64_t mergedFrom = 0, mergedTo;
+    if (rhsType.getRank() == 2) {
+      // [b..., m, k] x [k, n]: the rows of all batches at once.
+      mergedTo = rank - 1;
+      Value flat = collapseDims(b, loc, lhs, mergedFrom, mergedTo);
+      auto type = RankedTensorType::get(
+          {resultType.getNumElements() / shape.back(), shape.back()},
+          resultType.getElementType());
+      result = linalg::MatmulOp::create(b, loc, ValueRange{flat, rhs},
+                                        createZeros(b, loc, type))
+                   .getResult(0);
+    } else if (rhsType.getShape().drop_back(2) == shape.drop_back(2)) {
+      // Equal batch dimensions: one batch dimension.
+      mergedTo = rank - 2;
+      Value l = collapseDims(b, loc, lhs, mergedFrom, mergedTo);
+      Value r = collapseDims(b, loc, rhs, mergedFrom, mergedTo);
+      int64_t rows = shape[rank - 2], cols = shape[rank - 1];
+      auto type = RankedTensorType::get(
+          {resultType.getNumElements() / (rows * cols), rows, cols},
+          resultType.getElementType());
+      result = linalg::BatchMatmulOp::create(b, loc, ValueRange{l, r},
+                                             createZeros(b, loc, type))
+                   .getResult(0);
+    } else {
+      return nullptr;
+    }
+    if (mergedTo - mergedFrom == 1)
+      return result;
+    return tensor::ExpandShapeOp::create(b, loc, resultType, result,
+                                         mergeDims(rank, mergedFrom, mergedTo));
+  }
+
   /// The map from (batch..., m, n, k) to an operand's batch dimensions
   /// (broadcast NumPy-style) followed by `rows` and `cols`.
   static AffineMap operandMap(MLIRContext *ctx, ArrayRef<int64_t> shape,

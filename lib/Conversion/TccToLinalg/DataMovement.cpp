@@ -3,13 +3,16 @@
 // Reshapes, slices and concatenations become tensor ops that bufferize to
 // views or copies; permutations, broadcasts and every data-dependent or
 // backwards read become a linalg.generic over the result, reading the input
-// through an affine map or with tensor.extract at a computed index.
+// through an affine map or with tensor.extract at a computed index;
+// scatter_add is a loop nest over its updates.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Utils.h"
 #include "dialects/tcc/TccOps.h"
 #include "tcc/Conversion/Passes.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::tcc;
@@ -319,14 +322,14 @@ struct GatherElementsToGeneric : public OpConversionPattern<GatherElementsOp> {
 // scatter_add
 //===----------------------------------------------------------------------===//
 
-/// A linalg.generic over the updated part of the input (the updates' shape
-/// with the input's extent on `axis`) and, as a reduction, the updates'
-/// positions `j` along `axis`: out[.., k, ..] += updates[.., j, ..] where
-/// indices[.., j, ..] names k. That is O(updated part x updates' extent on
-/// `axis`): for an embedding gradient, the work of a one-hot matmul. The
-/// reduction dimension comes first (the embedding's j loop sweeps the table
-/// in order) and everything else reads through affine maps.
-struct ScatterAddToGeneric : public OpConversionPattern<ScatterAddOp> {
+/// A loop nest over the updates, carrying the result tensor:
+/// out[p with p[axis] = indices[p]] += updates[p]. That is O(updates), where
+/// a linalg.generic comparing every output index with every update would be
+/// O(output x updates) (for an embedding gradient, a one-hot matmul). Each
+/// output element still receives its updates in increasing order along
+/// `axis`, as a sequential reduction would add them. After bufferization the
+/// loop updates the result buffer in place.
+struct ScatterAddToLoops : public OpConversionPattern<ScatterAddOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
@@ -335,10 +338,10 @@ struct ScatterAddToGeneric : public OpConversionPattern<ScatterAddOp> {
     if (failed(requireStatic(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
-    Value input = adaptor.getInput();
+    Value input = adaptor.getInput(), indices = adaptor.getIndices(),
+          updates = adaptor.getUpdates();
     auto inType = cast<RankedTensorType>(input.getType());
-    auto updType = cast<RankedTensorType>(adaptor.getUpdates().getType());
+    auto updType = cast<RankedTensorType>(updates.getType());
     int64_t axis = op.getAxis(), rank = inType.getRank();
     if (axis >= rank || updType.getRank() != rank)
       return rewriter.notifyMatchFailure(op, "inconsistent shapes");
@@ -350,53 +353,27 @@ struct ScatterAddToGeneric : public OpConversionPattern<ScatterAddOp> {
     if (dim == 0)
       return op.emitError("scatter into an empty axis");
 
-    // The part of the input that can receive updates.
-    SmallVector<int64_t> partShape(updType.getShape());
-    partShape[axis] = dim;
-    auto partType = RankedTensorType::get(partShape, inType.getElementType());
-    SmallVector<int64_t> zeros(rank, 0), ones(rank, 1);
-    Value part = input;
-    if (partType != inType)
-      part = tensor::ExtractSliceOp::create(rewriter, loc, partType, input,
-                                            ValueRange{}, ValueRange{},
-                                            ValueRange{}, zeros, partShape,
-                                            ones);
-
-    // Loops: d0..d(axis-1) = part dims before axis, d(axis) = j (reduction),
-    // d(axis+1) = k (the part's axis), then the part's remaining dims.
-    SmallVector<AffineExpr> outExprs, updExprs;
-    for (int64_t d = 0; d < rank; ++d) {
-      int64_t loop = d < axis ? d : d + 1;
-      outExprs.push_back(getAffineDimExpr(loop, ctx));
-      updExprs.push_back(getAffineDimExpr(d == axis ? axis : loop, ctx));
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t size : updType.getShape()) {
+      lbs.push_back(indexConst(rewriter, loc, 0));
+      ubs.push_back(indexConst(rewriter, loc, size));
+      steps.push_back(indexConst(rewriter, loc, 1));
     }
-    AffineMap updMap = AffineMap::get(rank + 1, 0, updExprs, ctx);
-    SmallVector<AffineMap> maps = {updMap, updMap,
-                                   AffineMap::get(rank + 1, 0, outExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators = parallelIterators(rank + 1);
-    iterators[axis] = utils::IteratorType::reduction;
     bool isFloat = isa<FloatType>(inType.getElementType());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{partType},
-        ValueRange{adaptor.getIndices(), adaptor.getUpdates()},
-        ValueRange{part}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value k = linalg::IndexOp::create(b, l, axis + 1);
-          Value hit = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::eq,
-              normalizeIndex(b, l, args[0], dim), k);
-          Value sum = isFloat ? Value(arith::AddFOp::create(b, l, args[2], args[1]))
-                              : Value(arith::AddIOp::create(b, l, args[2], args[1]));
-          linalg::YieldOp::create(
-              b, l, Value(arith::SelectOp::create(b, l, hit, sum, args[2])));
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{input},
+        [&](OpBuilder &b, Location l, ValueRange ivs,
+            ValueRange acc) -> scf::ValueVector {
+          Value raw = tensor::ExtractOp::create(b, l, indices, ivs);
+          SmallVector<Value> coords(ivs);
+          coords[axis] = normalizeIndex(b, l, raw, dim);
+          Value old = tensor::ExtractOp::create(b, l, acc[0], coords);
+          Value upd = tensor::ExtractOp::create(b, l, updates, ivs);
+          Value sum = isFloat ? Value(arith::AddFOp::create(b, l, old, upd))
+                              : Value(arith::AddIOp::create(b, l, old, upd));
+          return {tensor::InsertOp::create(b, l, sum, acc[0], coords)};
         });
-    Value result = generic.getResult(0);
-    if (partType != inType)
-      result = tensor::InsertSliceOp::create(rewriter, loc, result, input,
-                                             ValueRange{}, ValueRange{},
-                                             ValueRange{}, zeros, partShape,
-                                             ones);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, nest.results);
     return success();
   }
 };
@@ -505,6 +482,6 @@ struct PadToLinalg : public OpConversionPattern<PadOp> {
 void tcc::populateTccDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeToCollapseExpand, TransposeToLinalg, BroadcastToGeneric,
                ConcatToInsertSlices, SliceToLinalg, GatherToGeneric,
-               GatherElementsToGeneric, ScatterAddToGeneric, PadToLinalg>(
+               GatherElementsToGeneric, ScatterAddToLoops, PadToLinalg>(
       patterns.getContext());
 }

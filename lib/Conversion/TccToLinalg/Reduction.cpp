@@ -22,6 +22,11 @@ using namespace mlir::tcc;
 
 namespace {
 
+/// The longest float sum accumulated in its own (narrower than f64) type:
+/// sequential f32 sums of this many terms stay within ~1e-6 relative of the
+/// exact sum in practice (error growing with the square root of the count).
+constexpr int64_t kMaxF32SumTerms = 4096;
+
 /// The combiners and identities of the four reductions.
 enum class ReduceKind { Sum, Prod, Max, Min };
 
@@ -167,13 +172,19 @@ struct ReduceToGeneric : public OpConversionPattern<OpTy> {
     Type elemType = inputType.getElementType();
     SmallVector<int64_t> keptShape = dropDims(inputType.getShape(), reduced);
     auto droppedType = RankedTensorType::get(keptShape, elemType);
-    // Float sums accumulate in f64: the loop adds the elements one after the
-    // other, and in f32 a long sum (BatchNorm's mean over N*H*W = 50k
-    // values) loses ~1e-4 relative, which training amplifies into a loss
+    // Long float sums accumulate in f64: the loop adds the elements one
+    // after the other, and in f32 a long sum (BatchNorm's mean over N*H*W =
+    // 50k values) loses ~1e-4 relative, which training amplifies into a loss
     // curve visibly off PyTorch's (tcc_tests/training_parity.py, cnn).
+    // Short ones (norms over a feature dimension, softmax denominators, bias
+    // gradients) stay in f32, where the CPU backend vectorizes them.
+    int64_t terms = 1;
+    for (int64_t axis : reduced.set_bits())
+      terms *= inputType.getDimSize(axis);
     Type accType = elemType;
     if (Kind == ReduceKind::Sum && isa<FloatType>(elemType) &&
-        cast<FloatType>(elemType).getWidth() < 64)
+        cast<FloatType>(elemType).getWidth() < 64 &&
+        terms > kMaxF32SumTerms)
       accType = rewriter.getF64Type();
     auto accTensorType = RankedTensorType::get(keptShape, accType);
     Value init = createFilled(rewriter, loc, accTensorType,

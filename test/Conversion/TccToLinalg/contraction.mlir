@@ -24,6 +24,63 @@ func.func @matmul_batch(%a: tensor<5x2x3xf32>, %b: tensor<5x3x4xf32>) -> tensor<
 
 // -----
 
+// Batch dimensions times a 2-D rhs join the rows: one [b*m, k] x [k, n]
+// matmul on a view of the lhs, expanded back.
+// CHECK-LABEL: func.func @matmul_rows
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1, 2], [3]] : tensor<2x5x3x4xf32> into tensor<30x4xf32>
+// CHECK: %[[M:.*]] = linalg.matmul ins(%[[FLAT]], %arg1 : tensor<30x4xf32>, tensor<4x6xf32>) outs(%{{.*}} : tensor<30x6xf32>)
+// CHECK: %[[R:.*]] = tensor.expand_shape %[[M]] {{\[}}[0, 1, 2], [3]] output_shape [2, 5, 3, 6] : tensor<30x6xf32> into tensor<2x5x3x6xf32>
+// CHECK: return %[[R]]
+func.func @matmul_rows(%a: tensor<2x5x3x4xf32>, %b: tensor<4x6xf32>) -> tensor<2x5x3x6xf32> {
+  %r = tcc.matmul %a, %b : (tensor<2x5x3x4xf32>, tensor<4x6xf32>) -> tensor<2x5x3x6xf32>
+  return %r : tensor<2x5x3x6xf32>
+}
+
+// -----
+
+// Equal batch dimensions on both sides merge into one batch_matmul.
+// CHECK-LABEL: func.func @matmul_batch_4d
+// CHECK-DAG: %[[L:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2], [3]] : tensor<2x5x3x4xf32> into tensor<10x3x4xf32>
+// CHECK-DAG: %[[RH:.*]] = tensor.collapse_shape %arg1 {{\[}}[0, 1], [2], [3]] : tensor<2x5x4x6xf32> into tensor<10x4x6xf32>
+// CHECK: %[[M:.*]] = linalg.batch_matmul ins(%[[L]], %[[RH]] : tensor<10x3x4xf32>, tensor<10x4x6xf32>) outs(%{{.*}} : tensor<10x3x6xf32>)
+// CHECK: %[[R:.*]] = tensor.expand_shape %[[M]] {{\[}}[0, 1], [2], [3]] output_shape [2, 5, 3, 6] : tensor<10x3x6xf32> into tensor<2x5x3x6xf32>
+// CHECK: return %[[R]]
+func.func @matmul_batch_4d(%a: tensor<2x5x3x4xf32>, %b: tensor<2x5x4x6xf32>) -> tensor<2x5x3x6xf32> {
+  %r = tcc.matmul %a, %b : (tensor<2x5x3x4xf32>, tensor<2x5x4x6xf32>) -> tensor<2x5x3x6xf32>
+  return %r : tensor<2x5x3x6xf32>
+}
+
+// -----
+
+// A transposed 2-D lhs (A^T * B, a weight gradient) is read in place through
+// the matmul's lhs map (the transpose is left dead, for canonicalize).
+// CHECK-DAG: #[[AT:.*]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @matmul_transposed_lhs
+// CHECK: %[[R:.*]] = linalg.matmul indexing_maps = [#[[AT]], #[[B]], #[[C]]] ins(%arg0, %arg1 : tensor<6x4xf32>, tensor<6x5xf32>) outs(%{{.*}} : tensor<4x5xf32>)
+// CHECK: return %[[R]]
+func.func @matmul_transposed_lhs(%a: tensor<6x4xf32>, %b: tensor<6x5xf32>) -> tensor<4x5xf32> {
+  %t = tcc.transpose %a {permutation = array<i64: 1, 0>} : (tensor<6x4xf32>) -> tensor<4x6xf32>
+  %r = tcc.matmul %t, %b : (tensor<4x6xf32>, tensor<6x5xf32>) -> tensor<4x5xf32>
+  return %r : tensor<4x5xf32>
+}
+
+// -----
+
+// A 2-D lhs times batched rhs stays a generic (the batch cannot join a
+// dimension of the lhs).
+// CHECK-LABEL: func.func @matmul_lhs_broadcast
+// CHECK-NOT: linalg.matmul
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+func.func @matmul_lhs_broadcast(%a: tensor<3x4xf32>, %b: tensor<2x4x6xf32>) -> tensor<2x3x6xf32> {
+  %r = tcc.matmul %a, %b : (tensor<3x4xf32>, tensor<2x4x6xf32>) -> tensor<2x3x6xf32>
+  return %r : tensor<2x3x6xf32>
+}
+
+// -----
+
 // Broadcast batch dimensions: the size-1 batch dim of the lhs reads index 0,
 // the rank-3 rhs aligns with the trailing batch dim; K is the reduction.
 // CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d2, d4)>

@@ -1,23 +1,41 @@
 // RUN: tcc-opt %s --convert-tcc-to-linalg --split-input-file | FileCheck %s
 
 // Reduced axes leave the output map; keep_dims re-inserts them as unit dims.
-// Float32 sums accumulate in float64 and are rounded once at the end.
+// Float32 sums of more than 4096 terms (here 64 x 65) accumulate in float64
+// and are rounded once at the end.
 // CHECK-DAG: #[[ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[KEEP0:.*]] = affine_map<(d0, d1, d2) -> (d0)>
 // CHECK-LABEL: func.func @reduce_sum_keep_dims
 // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 // CHECK: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f64) outs(%{{.*}} : tensor<2xf64>)
 // CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[ID3]], #[[KEEP0]]], iterator_types = ["parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins(%arg0 : tensor<2x3x4xf32>) outs(%[[INIT]] : tensor<2xf64>)
+// CHECK-SAME: ins(%arg0 : tensor<2x64x65xf32>) outs(%[[INIT]] : tensor<2xf64>)
 // CHECK: arith.extf %{{.*}} : f32 to f64
 // CHECK: arith.addf %{{.*}} : f64
 // CHECK: %[[SUM:.*]] = linalg.generic
 // CHECK-SAME: ins(%[[ACC]] : tensor<2xf64>)
 // CHECK: arith.truncf %{{.*}} : f64 to f32
 // CHECK: tensor.expand_shape %[[SUM]] {{\[}}[0, 1, 2]] output_shape [2, 1, 1] : tensor<2xf32> into tensor<2x1x1xf32>
-func.func @reduce_sum_keep_dims(%x: tensor<2x3x4xf32>) -> tensor<2x1x1xf32> {
-  %r = tcc.reduce_sum %x {axes = array<i64: 1, 2>, keep_dims = true} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+func.func @reduce_sum_keep_dims(%x: tensor<2x64x65xf32>) -> tensor<2x1x1xf32> {
+  %r = tcc.reduce_sum %x {axes = array<i64: 1, 2>, keep_dims = true} : (tensor<2x64x65xf32>) -> tensor<2x1x1xf32>
   return %r : tensor<2x1x1xf32>
+}
+
+// -----
+
+// Sums of at most 4096 terms (64 x 64) accumulate in float32, vectorizable.
+// CHECK-LABEL: func.func @reduce_sum_short
+// CHECK-NOT: f64
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<2xf32>)
+// CHECK: %[[ACC:.*]] = linalg.generic
+// CHECK-SAME: ins(%arg0 : tensor<2x64x64xf32>) outs(%[[INIT]] : tensor<2xf32>)
+// CHECK: arith.addf %{{.*}} : f32
+// CHECK-NOT: f64
+// CHECK: return %[[ACC]]
+func.func @reduce_sum_short(%x: tensor<2x64x64xf32>) -> tensor<2xf32> {
+  %r = tcc.reduce_sum %x {axes = array<i64: 1, 2>, keep_dims = false} : (tensor<2x64x64xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
 }
 
 // -----
