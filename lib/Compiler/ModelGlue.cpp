@@ -243,7 +243,6 @@ static LogicalResult readTrainStep(func::FuncOp f, TrainingSignature &sig) {
     }
     sig.train.results.push_back(*info);
     sig.train.resultSlots.push_back(int(p + s + in + 2 + i));
-    sig.train.resultAliases.push_back(i < p + s ? int(i) : -1);
   }
   sig.batch = sig.inputs.empty() || sig.inputs[0].shape.empty()
                   ? 0
@@ -315,7 +314,6 @@ static LogicalResult readEvalStep(func::FuncOp f, TrainingSignature &sig) {
     }
     sig.eval.results.push_back(*info);
     sig.eval.resultSlots.push_back(i < 2 ? base + int(i) : -1);
-    sig.eval.resultAliases.push_back(-1);
   }
   return success();
 }
@@ -447,25 +445,22 @@ static const char *cElementType(DType t) {
 /// `static void NAME(void **args)`: one memref descriptor per tensor over
 /// the runtime's dense buffers, then the compiled function's C interface.
 ///
-/// The compiled code may write a result before it has read every input (a
-/// returned buffer is the destination of the whole chain computing it), so a
-/// result whose buffer is its input's (in-place updates) is computed into
-/// scratch memory and copied over after the call.
+/// A result whose buffer is its input's (in-place updates) is passed as is:
+/// the CPU pipeline (tcc-in-place-out-params) makes out-param k safe to
+/// alias argument k.
 static void emitWrapper(llvm::raw_ostream &os, StringRef name,
                         const StepABI &abi) {
   SmallVector<const TensorInfo *> all;
-  SmallVector<int> slots, aliases;
+  SmallVector<int> slots;
   SmallVector<int64_t> slices;
   for (auto [i, t] : llvm::enumerate(abi.args)) {
     all.push_back(&t);
     slots.push_back(abi.argSlots[i]);
-    aliases.push_back(-1);
     slices.push_back(i < abi.argSliceBytes.size() ? abi.argSliceBytes[i] : 0);
   }
   for (auto [i, t] : llvm::enumerate(abi.results)) {
     all.push_back(&t);
     slots.push_back(abi.resultSlots[i]);
-    aliases.push_back(abi.resultAliases[i]);
     slices.push_back(i < abi.resultSliceBytes.size() ? abi.resultSliceBytes[i] : 0);
   }
   int64_t k = abi.microBatches;
@@ -484,12 +479,9 @@ static void emitWrapper(llvm::raw_ostream &os, StringRef name,
       os << "(char *)&tcc_loss;\n";
     else if (slots[i] < 0) // an output the runtime does not take
       os << "malloc(" << bytes << ");\n";
-    else if (aliases[i] >= 0)
-      os << "args[" << slots[i] << "] == args[" << aliases[i] << "] ? malloc("
-         << bytes << ") : args[" << slots[i] << "];\n";
     else
       os << "args[" << slots[i] << "];\n";
-    if (slots[i] < 0 || aliases[i] >= 0)
+    if (slots[i] < 0)
       os << "  if (!b" << i << ") abort();\n";
   }
   std::string indent = "  ";
@@ -517,14 +509,9 @@ static void emitWrapper(llvm::raw_ostream &os, StringRef name,
   if (k > 1)
     os << "    tcc_loss_sum += tcc_loss;\n  }\n  *(float *)args["
        << slots[lossIndex] << "] = tcc_loss_sum / " << k << ";\n";
-  for (size_t i = 0; i < all.size(); ++i) {
+  for (size_t i = 0; i < all.size(); ++i)
     if (slots[i] < 0)
       os << "  free(b" << i << ");\n";
-    if (aliases[i] >= 0)
-      os << "  if (b" << i << " != (char *)args[" << slots[i] << "]) {\n"
-         << "    memcpy(args[" << slots[i] << "], b" << i << ", "
-         << all[i]->numBytes() << ");\n    free(b" << i << ");\n  }\n";
-  }
   os << "}\n\n";
 }
 
@@ -689,7 +676,9 @@ std::string tcc::generateLibraryHeader(const TrainingSignature &sig,
   os << " *   (" << sig.params.size() << " parameters, " << sig.state.size()
      << " state tensors)\n"
      << " * Functions returning int give 0 on success; then see "
-        "tcc_trainer_last_error.\n */\n"
+        "tcc_trainer_last_error.\n"
+     << " * The compiled steps keep their intermediates in static memory: one\n"
+     << " * train or eval step at a time in a process, even across trainers.\n */\n"
      << "#ifndef " << guardName << "\n#define " << guardName << "\n\n"
      << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "#define " << prefix << "_BATCH " << sig.batch << "\n"

@@ -39,9 +39,6 @@ struct StepABI {
   /// result the runtime does not take (extra predictions), written to a
   /// scratch buffer.
   std::vector<int> argSlots, resultSlots;
-  /// For each result, the slot of the input it may alias (params', state'
-  /// may be written over params, state: Model.h), or -1.
-  std::vector<int> resultAliases;
   /// With gradient accumulation over K micro-batches, @eval_step takes one
   /// micro-batch while the runtime passes all K: the wrapper calls it K
   /// times, advancing batched tensors by `sliceBytes` (0: not batched) and

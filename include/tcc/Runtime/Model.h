@@ -14,6 +14,10 @@
  *               then outputs: loss (float32 scalar), predictions
  * Output buffers may alias the corresponding input buffers (params' may be
  * written into the params buffers: updates are in place).
+ * The step functions keep their intermediates in static memory (one arena
+ * per function, planned at compile time): they are not reentrant, so one
+ * process runs at most one step of a given compiled model at a time. Each
+ * step may use several threads (OpenMP; omp_set_num_threads sizes them).
  *===----------------------------------------------------------------------===*/
 
 #ifndef TCC_RUNTIME_MODEL_H

@@ -191,4 +191,105 @@ def OptimizerPass : Pass<"tcc-optimizer", "::mlir::ModuleOp"> {
                            "::mlir::ml_program::MLProgramDialect"];
 }
 
+def FormKernelsPass : Pass<"tcc-form-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Fuse linalg-on-tensors ops into kernels by a memory-traffic "
+                "cost rule";
+  let description = [{
+    Target-independent kernel formation, run after `convert-tcc-to-linalg`
+    and before bufferization. Each linalg op is a kernel that reads its
+    operands and writes its results once; fusing a producer into a consumer
+    saves the bytes of the intermediate tensor and may cost recomputation.
+    One scalar op per iteration point counts as one byte of traffic (a
+    division or square root as 4 ops, a transcendental function as 16).
+
+    * A producer `P` (an all-parallel `linalg.generic`) is fused into a
+      consumer generic `C` (upstream elementwise fusion) when
+
+          ops(P) * max(points(C) - points(P), 0)
+              <= |r| + sum of |results of P that only C reads|
+
+      i.e. the work duplicated (when `C` broadcasts `P`'s result over more
+      points) is at most the bytes saved (the consumer's read of `r`, and
+      the writes of results no other op reads). When `P`'s results are also
+      used elsewhere and `C` visits exactly `P`'s points (no broadcast, no
+      reduction) before those uses, one kernel computes both and writes
+      `P`'s results too (nothing is recomputed). Otherwise `P` stays for its
+      other readers and `C` would recompute it: saved is `|r|` less
+      `|inputs of P|`, the extra work `ops(P) * points(C)`. This fuses
+      elementwise chains, broadcasts and elementwise producers of reductions
+      (softmax, norms, losses), and the elementwise chains of an optimizer
+      update into one kernel per parameter. Transposes and broadcasts read
+      only by such generics become generics, so they fuse too.
+    * A producer with several consumers is copied into all of them when
+      `|r| * (1 + n) - |inputs of P| * (n - 1)` (bytes saved by n copies)
+      is at least `ops(P) * (sum of points(C) - points(P))`: cheap
+      producers (broadcasts, a subtraction) are recomputed, expensive ones
+      (exp, log) are computed once and their result is read again.
+    * Nothing is fused into a contraction or convolution (a producer would
+      run once per step of the K loop, and the contraction would no longer
+      be recognized by the backend's tiler).
+    * `add(contraction(A, B, init = zeros), Y)` becomes
+      `contraction(A, B, init = broadcast(Y))` (bias, residual and
+      gradient-accumulation additions): the add kernel disappears at no extra
+      work, since a contraction adds its products to its init.
+    * Reshapes fold into single-use generics (upstream folding by
+      expansion).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def InPlaceOutParamsPass
+    : Pass<"tcc-in-place-out-params", "::mlir::func::FuncOp"> {
+  let summary = "Write results into their out-params, safely aliasing inputs";
+  let description = [{
+    Runs after `buffer-results-to-out-params{add-result-attr}` (out-params
+    carry `bufferize.result`, which this pass removes). tcc's step ABI lets
+    the caller pass the same buffer as argument k and as the out-param of
+    result k (in-place updates of parameters and optimizer state); the
+    compiled function must then stay correct. For each such pair of equal
+    static types, in order of preference (an out-param with no argument of
+    its type in its place only gets steps 1 and 2):
+
+    1. the allocation of the result is replaced by the out-param (no copy,
+       no temporary), when no use of argument k follows a use of that
+       buffer, except one elementwise linalg op reading argument k at the
+       index it writes (parallel loops, equal bijective indexing maps);
+    2. else the last op using the result, an elementwise linalg op that
+       overwrites it (its payload ignores the init's value; it may read the
+       old contents as an input), writes the out-param instead, under the
+       same rule (the temporary keeps its earlier uses);
+    3. else the final copy stays, if no read of argument k follows it;
+    4. else argument k is copied on entry into a temporary that every read
+       uses.
+
+    Functions that are not a single block keep their copies (with a
+    warning: their out-params must not alias inputs).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def PlanBuffersPass : Pass<"tcc-plan-buffers", "::mlir::ModuleOp"> {
+  let summary = "Place the buffers of each function in one static arena";
+  let description = [{
+    Runs on bufferized functions, before deallocations are inserted. Every
+    statically shaped, identity-layout `memref.alloc` of a function's entry
+    block whose buffer (and every view of it) stays inside the function
+    becomes a `memref.view` of `@__tcc_arena_<function>`, an uninitialized
+    `memref.global` aligned to 64 bytes: the function allocates nothing at
+    run time, and is not reentrant (one call at a time). A buffer lives from
+    its allocation to the entry-block op holding its last use (an op with
+    regions, a loop, counts as a whole); buffers with disjoint lifetimes
+    share bytes. Offsets (multiples of 64) are assigned largest buffer
+    first, each at the lowest offset free during its lifetime. The global
+    records `tcc.unshared_bytes` (the buffers' total without sharing) and
+    `tcc.buffers`. Other allocations (dynamic shapes, nested in regions,
+    escaping) are left to the deallocation pipeline.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // TCC_TRANSFORMS_PASSES_TD
