@@ -26,10 +26,12 @@ in order) and Y.npy the labels, rows along the first dimension.
                            from the start of training (also across --resume)
   --no-shuffle             keep the data order (default: shuffle each epoch)
   --seed N                 shuffle seed (default 0)
-  --threads N              threads for the compiled step (recorded; the
-                           generated code is single-threaded for now)
+  --threads N              threads for the compiled step (default: every
+                           core this process may run on)
   --log FILE.jsonl         one JSON object per optimizer step
                            ({"step", "epoch", "loss", "lr", ...})
+  --log-step-time          add "step_s", the wall time of each step, to the
+                           log (off by default: logs stay reproducible)
   --checkpoint FILE        save a checkpoint at the end of every epoch, at the
                            end of training and when interrupted
   --save-every N           ... and every N optimizer steps
@@ -137,6 +139,7 @@ bool parseTrainerArgs(int argc, char **argv, TrainerOptions &o,
       {"--save-every", num(&o.saveEvery, 1)},
       {"--resume", str(&o.resume)},       {"--export-onnx", str(&o.exportOnnx)},
       {"--skip-nonfinite", flag(&o.skipNonFinite)},
+      {"--log-step-time", flag(&o.logStepTime)},
       {"--info", flag(&o.info)},          {"--help", flag(&o.help)},
       {"-h", flag(&o.help)}};
   while (r.pos < r.args.size()) {

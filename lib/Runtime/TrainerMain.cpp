@@ -16,14 +16,36 @@
 #include "tcc/Runtime/TrainerCli.h"
 #include "tcc/Runtime/FileUtil.h"
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cinttypes>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
+#include <sched.h>
+
+// LLVM's OpenMP runtime, whose thread team runs the compiled step's
+// parallel loops (the one thread pool of a training binary).
+extern "C" void omp_set_num_threads(int);
+
 namespace tccrt {
 namespace {
+
+/// Sizes the OpenMP team: `requested` threads, or (0) one per core this
+/// process may run on (its affinity mask, as taskset or a container sets).
+int64_t applyThreadCount(int64_t requested) {
+  int64_t n = requested;
+  if (n <= 0) {
+    cpu_set_t set;
+    n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+  }
+  n = std::max<int64_t>(n, 1);
+  omp_set_num_threads(static_cast<int>(n));
+  return n;
+}
 
 volatile std::sig_atomic_t interrupted = 0;
 
@@ -55,6 +77,13 @@ std::string jsonNumber(double v, const char *format = "%.9g") {
   char buf[40];
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
+}
+
+/// `, "step_s": T`, the wall time of the step call, with --log-step-time
+/// (bench/train.py uses it); otherwise nothing, so that logs stay
+/// reproducible (a resumed run's log equals an uninterrupted one's).
+std::string stepTimeMember(bool enabled, double seconds) {
+  return enabled ? ", \"step_s\": " + jsonNumber(seconds, "%.6g") : "";
 }
 
 /// The step of a log line `{"step": N, ...}`, or -1.
@@ -319,8 +348,13 @@ int Run::trainLoop() {
     if (!b)
       return fail("the data loader stopped unexpectedly");
     float loss = 0;
+    auto start = std::chrono::steady_clock::now();
     StepStatus st = trainer_.trainStep(b->inputPointers().data(),
                                        b->labels.data.data(), loss);
+    std::string stepTime = stepTimeMember(
+        o_.logStepTime, std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
     loader.recycle(std::move(b));
     int64_t epoch = pos_.epoch, stepNo = trainer_.step();
     if (st != StepStatus::Ok)
@@ -350,7 +384,7 @@ int Run::trainLoop() {
     std::string extra;
     if (epochEnded)
       extra = endOfEpoch("epoch " + std::to_string(epoch + 1), &progress);
-    log_.write(stepLine(stepNo, epoch, loss, st) + extra + "}");
+    log_.write(stepLine(stepNo, epoch, loss, st) + stepTime + extra + "}");
     // Skipped steps leave the parameters as they were, so an epoch's worth
     // of them in a row means no batch can ever succeed: without this,
     // --steps would loop (and log) forever.
@@ -445,5 +479,6 @@ extern "C" int tcc_trainer_main(const tcc_model *model, int argc, char **argv) {
   }
   if (!checkTrainerOptions(o, error))
     return fail(error);
+  o.threads = applyThreadCount(o.threads);
   return Run(*model, o).main();
 }

@@ -249,6 +249,21 @@ def log_test_and_progress(env):
 
 
 @case
+def log_step_time(env):
+    """--log-step-time adds each step's wall time; without it the log has none
+    (logs stay reproducible), and --threads 1 and 2 train identically."""
+    d = env.workdir("steptime")
+    base = [env.exe("mlp")] + TRAIN + ["--steps", "6", "--no-shuffle"]
+    run(base + ["--threads", "2", "--log", "timed.jsonl", "--log-step-time"], d)
+    run(base + ["--threads", "1", "--log", "plain.jsonl"], d)
+    timed, plain = log_lines(os.path.join(d, "timed.jsonl")), log_lines(os.path.join(d, "plain.jsonl"))
+    assert all(isinstance(r["step_s"], float) and 0 < r["step_s"] < 60 for r in timed), timed
+    assert all("step_s" not in r for r in plain), plain
+    assert [r["loss"] for r in timed] == [r["loss"] for r in plain], "losses depend on the thread count"
+    run(base + ["--log-step-time=1"], d, rc=1)
+
+
+@case
 def progress_on_terminal(env):
     """With stderr a terminal, the progress line is redrawn in place."""
     d = env.workdir("tty")

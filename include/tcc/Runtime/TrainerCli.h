@@ -15,10 +15,11 @@ struct TrainerOptions {
   bool shuffle = true;
   uint64_t seed = 0;
   bool seedGiven = false, shuffleGiven = false;
-  int64_t threads = 1; // recorded; compiled steps are single-threaded so far
+  int64_t threads = 0; // 0: every core this process may run on
   std::string log, checkpoint, resume, exportOnnx;
   int64_t saveEvery = 0;
   bool skipNonFinite = false;
+  bool logStepTime = false; // step_s in the log (not reproducible: off)
   bool info = false, help = false;
 };
 

@@ -10,6 +10,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 
 using namespace mlir;
@@ -56,11 +57,16 @@ tcc::CpuJit::create(ModuleOp module, StringRef entry) {
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  // Parallel loops are omp ops: outlined and lowered to libomp calls.
+  registerOpenMPDialectTranslation(registry);
   module.getContext()->appendDialectRegistry(registry);
 
   ExecutionEngineOptions options;
   options.transformer = makeOptimizingTransformer(2, 0, nullptr);
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // The parallel loops call into LLVM's OpenMP runtime.
+  StringRef libs[] = {TCC_OPENMP_LIBRARY};
+  options.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine) {
     std::string msg = llvm::toString(engine.takeError());

@@ -25,27 +25,45 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertTccToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createFormKernelsPass());
+  pm.addNestedPass<func::FuncOp>(createCollapseContractionDimsPass());
 
   // Buffers: the caller owns inputs and outputs; results become out-params.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  // Writes into slices of a tensor.empty (im2col) happen in place.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
-  // Not hoisting allocations into the out-params costs a copy per result,
-  // but LLVM 22's hoisting crashes on a function returning one buffer twice
-  // (llvm-project#219492), which autodiff produces (equal gradients).
+  // LLVM 22's hoisting of allocations into out-params crashes on a function
+  // returning one buffer twice (llvm-project#219492, autodiff's equal
+  // gradients); tcc-in-place-out-params does it, and makes each out-param
+  // safe to alias its input (in-place updates of params and state).
   outParams.hoistStaticAllocs = false;
+  outParams.addResultAttribute = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addNestedPass<func::FuncOp>(createInPlaceOutParamsPass());
   pm.addPass(createCanonicalizerPass());
-  bufferization::BufferDeallocationPipelineOptions dealloc;
-  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
   // Vector code for contractions and elementwise ops; loops for the rest.
   pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass());
+  // No allocation left in the steps: one static arena per function. After
+  // vectorization, whose hoisting of accumulators out of loops needs
+  // buffers it can tell apart (views of one arena may alias).
+  pm.addPass(createPlanBuffersPass());
+  if (options.stopAfterBufferPlanning)
+    return;
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  // The parallel loops (scf.parallel) of tcc-cpu-tile-and-vectorize become
+  // OpenMP worksharing loops; the thread count is libomp's
+  // (omp_set_num_threads, OMP_NUM_THREADS). The canonicalizer then inlines
+  // the memref.alloca_scope each loop body gets, which must go before SCF
+  // lowering puts several blocks in it.
+  pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());

@@ -10,10 +10,16 @@
 
 #include "tcc/Target/CPU/Passes.h"
 
+#include <array>
+
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
@@ -33,7 +39,12 @@ namespace {
 /// Marks the ops a tiling step produced, so the next step finds the full and
 /// the peeled copies alike (clones keep attributes). Removed at the end.
 constexpr StringLiteral kStageAttr = "tcc.cpu_tile_stage";
-enum Stage : int64_t { CacheTiled = 1, RegisterTiled = 2 };
+enum Stage : int64_t {
+  ThreadTiled = 1,
+  ToPack = 2, // A block of M rows whose B panel gets packed.
+  CacheTiled = 3,
+  RegisterTiled = 4
+};
 
 /// True if every shaped operand of `op` is a statically shaped f32 memref.
 bool hasStaticF32Buffers(linalg::LinalgOp op) {
@@ -88,10 +99,12 @@ void canonicalize(func::FuncOp func) {
 
 /// Tiles `op` by `sizes` (0: untiled) with loops in `interchange` order,
 /// peels every tile loop (innermost first, so the outer peeled copies hold
-/// already-peeled inner loops) and marks the tiled ops with `next`.
-LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
-                          ArrayRef<int64_t> sizes,
-                          ArrayRef<unsigned> interchange, Stage next) {
+/// already-peeled inner loops) and marks the tiled ops with `next`. Returns
+/// the tile loops, outermost first.
+FailureOr<SmallVector<Operation *>>
+tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
+            ArrayRef<int64_t> sizes, ArrayRef<unsigned> interchange,
+            Stage next) {
   linalg::LinalgTilingOptions options;
   options.setTileSizes(sizes).setLoopType(linalg::LinalgTilingLoopType::Loops);
   if (!interchange.empty())
@@ -109,7 +122,7 @@ LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
     if (forOp)
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
   }
-  return success();
+  return SmallVector<Operation *>(tiled->loops.begin(), tiled->loops.end());
 }
 
 /// The loop dimensions of a contraction that the register tile spans: the
@@ -141,21 +154,246 @@ std::optional<MatmulDims> getMatmulDims(linalg::LinalgOp op) {
   return MatmulDims{*m, *n, dims->k.back()};
 }
 
-/// The buffer a view (subview, cast, reshape) of `v` looks into.
+/// True if `op` already runs inside a parallel loop: a nested fork would
+/// oversubscribe the cores.
+bool insideParallelLoop(Operation *op) {
+  return op->getParentOfType<scf::ParallelOp>() ||
+         op->getParentOfType<scf::ForallOp>() ||
+         op->getParentOfType<omp::ParallelOp>();
+}
+
+/// Replaces a loop without iter_args by an `scf.parallel` over the same
+/// range (the iterations write disjoint tiles).
+void makeParallel(RewriterBase &rewriter, scf::ForOp loop) {
+  rewriter.setInsertionPoint(loop);
+  auto par = scf::ParallelOp::create(
+      rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
+      ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+  rewriter.eraseOp(loop.getBody()->getTerminator());
+  rewriter.inlineBlockBefore(loop.getBody(), par.getBody()->getTerminator(),
+                             par.getInductionVars());
+  rewriter.eraseOp(loop);
+}
+
+/// At most `tile` (0: untiled) wide blocks of `range`, evened out so the
+/// last is not much smaller than the others (threads get equal work), in
+/// multiples of `unit` (the register tile).
+int64_t balancedTile(int64_t range, int64_t tile, int64_t unit) {
+  if (tile <= 0 || tile >= range)
+    return range;
+  int64_t count = llvm::divideCeil(range, tile);
+  int64_t even = llvm::divideCeil(range, count);
+  return std::min<int64_t>(tile, llvm::divideCeil(even, unit) * unit);
+}
+
+/// A loop over the tiles of one loop dimension of a linalg op.
+struct TileLoop {
+  unsigned dim;
+  int64_t tile, count;
+};
+
+/// Tile loops, outermost first; the first `numParallel` form one
+/// `scf.parallel`, the others serial `scf.for`s inside it.
+struct TilePlan {
+  SmallVector<TileLoop> loops;
+  unsigned numParallel = 0;
+};
+
+/// Adds a loop over `dim` in tiles of `tile` if that makes more than one.
+void addTileLoop(TilePlan &plan, ArrayRef<int64_t> ranges, unsigned dim,
+                 int64_t tile) {
+  int64_t count = llvm::divideCeil(ranges[dim], tile);
+  if (count > 1)
+    plan.loops.push_back({dim, tile, count});
+}
+
+int64_t flopsOf(linalg::LinalgOp op) {
+  int64_t flops = 2;
+  for (int64_t range : op.getStaticLoopRanges())
+    flops *= range;
+  return flops;
+}
+
+/// Emits the tile of `op` at tile indices `ivs` (one per loop of `plan`):
+/// one copy of the op per combination of full and partial (last, smaller)
+/// tiles, chosen by `scf.if`, so every copy has static sizes for the later
+/// tiling steps.
+void emitTile(OpBuilder &b, Location loc, linalg::LinalgOp op,
+              const TilePlan &plan, ValueRange ivs, Stage next,
+              SmallVector<int64_t> sizes, unsigned from = 0) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  // Branch on the next loop whose last tile is partial.
+  for (unsigned i = from; i < plan.loops.size(); ++i) {
+    TileLoop loop = plan.loops[i];
+    int64_t rest = ranges[loop.dim] % loop.tile;
+    if (rest == 0)
+      continue;
+    Value last = arith::ConstantIndexOp::create(b, loc, loop.count - 1);
+    Value isLast = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         ivs[i], last);
+    auto branch = [&](int64_t size) {
+      return [&, size](OpBuilder &nested, Location nestedLoc) {
+        SmallVector<int64_t> s = sizes;
+        s[loop.dim] = size;
+        emitTile(nested, nestedLoc, op, plan, ivs, next, s, i + 1);
+        scf::YieldOp::create(nested, nestedLoc);
+      };
+    };
+    scf::IfOp::create(b, loc, isLast, branch(rest), branch(loop.tile));
+    return;
+  }
+  SmallVector<OpFoldResult> offsets(ranges.size(), b.getIndexAttr(0));
+  for (auto [loop, iv] : llvm::zip_equal(plan.loops, ivs)) {
+    Value tile = arith::ConstantIndexOp::create(b, loc, loop.tile);
+    offsets[loop.dim] = arith::MulIOp::create(b, loc, iv, tile).getResult();
+  }
+  SmallVector<OpFoldResult> tileSizes, bounds;
+  for (auto [size, range] : llvm::zip_equal(sizes, ranges)) {
+    tileSizes.push_back(b.getIndexAttr(size));
+    bounds.push_back(b.getIndexAttr(range));
+  }
+  SmallVector<Value> operands =
+      linalg::makeTiledShapes(b, loc, op, op->getOperands(), offsets,
+                              tileSizes, bounds, /*omitPartialTileCheck=*/true);
+  setStage(clone(b, op, TypeRange{}, operands), next);
+}
+
+/// Replaces `op` by its tiles in the loops of `plan`, each tile marked with
+/// `next` (the op itself is marked if there are no loops).
+void tileOp(RewriterBase &rewriter, linalg::LinalgOp op, const TilePlan &plan,
+            Stage next) {
+  if (plan.loops.empty()) {
+    setStage(op, next);
+    return;
+  }
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  SmallVector<Value> lbs(plan.loops.size(), zero),
+      steps(plan.loops.size(), one), ubs;
+  for (TileLoop loop : plan.loops)
+    ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, loop.count));
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  for (TileLoop loop : plan.loops)
+    sizes[loop.dim] = loop.tile;
+  unsigned p = plan.numParallel;
+  auto serial = [&](OpBuilder &b, Location l, ValueRange outerIvs) {
+    ArrayRef<Value> lb(lbs), ub(ubs), st(steps);
+    scf::buildLoopNest(
+        b, l, lb.drop_front(p), ub.drop_front(p), st.drop_front(p),
+        [&](OpBuilder &nested, Location nestedLoc, ValueRange innerIvs) {
+          SmallVector<Value> ivs(outerIvs.begin(), outerIvs.end());
+          llvm::append_range(ivs, innerIvs);
+          emitTile(nested, nestedLoc, op, plan, ivs, next, sizes);
+        });
+  };
+  if (p == 0) {
+    serial(rewriter, loc, {});
+  } else {
+    ArrayRef<Value> lb(lbs), ub(ubs), st(steps);
+    scf::ParallelOp::create(rewriter, loc, lb.take_front(p), ub.take_front(p),
+                            st.take_front(p), serial);
+  }
+  rewriter.eraseOp(op);
+}
+
+/// The operand numbers of A, B and C if `op` is C(m,n) += A(m,k) * B(k,n)
+/// over exactly these three loops.
+std::optional<std::array<unsigned, 3>> plainMatmulOperands(linalg::LinalgOp op,
+                                                           MatmulDims d) {
+  if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1)
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  auto map = [&](unsigned a, unsigned b) {
+    return AffineMap::get(3, 0, {getAffineDimExpr(a, ctx),
+                                 getAffineDimExpr(b, ctx)}, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[2] != map(d.m, d.n))
+    return std::nullopt;
+  if (maps[0] == map(d.m, d.k) && maps[1] == map(d.k, d.n))
+    return std::array<unsigned, 3>{0, 1, 2};
+  if (maps[1] == map(d.m, d.k) && maps[0] == map(d.k, d.n))
+    return std::array<unsigned, 3>{1, 0, 2};
+  return std::nullopt;
+}
+
+Value constIndex(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Emits `body(nb)` in a loop over the `count` column strips of a panel.
+void forEachStrip(OpBuilder &b, Location loc, int64_t count,
+                  function_ref<void(OpBuilder &, Location, Value)> body) {
+  scf::buildLoopNest(b, loc, constIndex(b, loc, 0), constIndex(b, loc, count),
+                     constIndex(b, loc, 1),
+                     [&](OpBuilder &nested, Location l, ValueRange ivs) {
+                       body(nested, l, ivs.front());
+                     });
+}
+
+/// The `rows` x `width` block of `buffer` at (row, col).
+Value block(OpBuilder &b, Location loc, Value buffer, OpFoldResult row,
+            OpFoldResult col, int64_t rows, int64_t width) {
+  return memref::SubViewOp::create(
+      b, loc, buffer, ArrayRef<OpFoldResult>{row, col},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(rows), b.getIndexAttr(width)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+}
+
+Value mulIndex(OpBuilder &b, Location loc, Value v, int64_t c) {
+  return arith::MulIOp::create(b, loc, v, constIndex(b, loc, c));
+}
+
+/// The buffer a view (subview, cast, reshape) of `v` looks into; a
+/// `memref.view` of a byte arena (a planned buffer) counts as a buffer.
 Value rootBuffer(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>()) {
+    if (isa<memref::ViewOp>(view.getOperation()))
+      return v;
     v = view.getViewSource();
+  }
   return v;
+}
+
+/// The bytes [first, second) a static `memref.view` takes of its arena.
+std::optional<std::pair<int64_t, int64_t>> viewBytes(memref::ViewOp view) {
+  MemRefType type = view.getType();
+  std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+  if (!shift || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return std::nullopt;
+  int64_t bytes =
+      type.getNumElements() * type.getElementType().getIntOrFloatBitWidth() / 8;
+  return std::make_pair(*shift, *shift + bytes);
+}
+
+/// Whether two root buffers may share memory: views of one arena do only
+/// if their byte ranges overlap.
+bool mayAlias(Value a, Value b) {
+  if (a == b)
+    return true;
+  auto va = a.getDefiningOp<memref::ViewOp>();
+  auto vb = b.getDefiningOp<memref::ViewOp>();
+  Value sa = va ? va.getSource() : a, sb = vb ? vb.getSource() : b;
+  if (rootBuffer(sa) != rootBuffer(sb))
+    return false;
+  auto ra = va ? viewBytes(va) : std::nullopt;
+  auto rb = vb ? viewBytes(vb) : std::nullopt;
+  return !ra || !rb || (ra->first < rb->second && rb->first < ra->second);
 }
 
 /// Keeps a register tile's accumulator in registers across its K loop. In
 /// a loop whose memory writes are all `vector.store`s at loop-invariant
 /// places, each preceded by a `vector.load` of the same place, and whose
-/// other loads read other root buffers, the loads move before the loop, the
+/// other loads read other buffers (or disjoint views of one arena), the
+/// loads move before the loop, the
 /// stores after it, and the vectors are carried as iter_args. (Upstream's
 /// `linalg::hoistRedundantVectorTransfers` refuses any transfer on a
 /// subview, which is what tiling on buffers produces.)
-LogicalResult hoistAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
+FailureOr<scf::ForOp> hoistAccumulator(RewriterBase &rewriter,
+                                       scf::ForOp loop) {
   // The place (base and indices) an access reads or writes is invariant.
   auto invariant = [&](auto access) {
     return loop.isDefinedOutsideOfLoop(access.getBase()) &&
@@ -177,7 +415,7 @@ LogicalResult hoistAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
     return failure();
   // Pair every store with the load of the same place before it.
   SmallVector<vector::LoadOp> matched;
-  llvm::SmallDenseSet<Value> roots;
+  SmallVector<Value> roots;
   for (vector::StoreOp store : stores) {
     auto it = llvm::find_if(loads, [&](vector::LoadOp load) {
       return load.getBase() == store.getBase() &&
@@ -192,11 +430,13 @@ LogicalResult hoistAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
         }))
       return failure();
     matched.push_back(*it);
-    roots.insert(rootBuffer(store.getBase()));
+    roots.push_back(rootBuffer(store.getBase()));
   }
   for (vector::LoadOp load : loads)
     if (!llvm::is_contained(matched, load) &&
-        roots.contains(rootBuffer(load.getBase())))
+        llvm::any_of(roots, [&](Value root) {
+          return mayAlias(root, rootBuffer(load.getBase()));
+        }))
       return failure();
 
   SmallVector<Value> inits;
@@ -225,8 +465,11 @@ LogicalResult hoistAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
     rewriter.modifyOpInPlace(
         store, [&] { store.getValueToStoreMutable().assign(result); });
   }
-  return success();
+  return cast<scf::ForOp>(newLoop->getOperation());
 }
+
+/// Unroll factor of the register tiles' K loops.
+constexpr uint64_t kUnrollK = 4;
 
 void hoistAccumulators(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
@@ -235,7 +478,17 @@ void hoistAccumulators(func::FuncOp func) {
   for (scf::ForOp loop : loops) {
     // Tiling puts the accumulator's subview inside the K loop.
     moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
-    (void)hoistAccumulator(rewriter, loop);
+    // K loops are unrolled here rather than left to LLVM, which does it
+    // only at -O3 (too slow on a large training step).
+    FailureOr<scf::ForOp> kLoop = hoistAccumulator(rewriter, loop);
+    if (failed(kLoop))
+      continue;
+    std::optional<int64_t> lb = getConstantIntValue(kLoop->getLowerBound()),
+                           ub = getConstantIntValue(kLoop->getUpperBound()),
+                           step = getConstantIntValue(kLoop->getStep());
+    if (lb && ub && step && *step > 0 &&
+        (*ub - *lb) / *step >= int64_t(2 * kUnrollK))
+      (void)loopUnrollByFactor(*kLoop, kUnrollK);
   }
 }
 
@@ -251,9 +504,19 @@ private:
   LogicalResult tileElementwise(func::FuncOp func);
   void vectorizeTiles(func::FuncOp func);
   void lowerVectors(func::FuncOp func);
+  void packPanel(RewriterBase &rewriter, linalg::LinalgOp op, MatmulDims d,
+                 Value scratch);
+  void usePackedPanel(RewriterBase &rewriter, linalg::LinalgOp op,
+                      Value scratch);
 
   /// The effective tile sizes (options, or the defaults).
   SmallVector<int64_t, 3> regTiles, l2Tiles;
+  /// Elements of the packing scratch buffer: the largest K x N panel.
+  int64_t scratchSize() const {
+    return int64_t(llvm::alignTo(l2Tiles[1], regTiles[1])) * l2Tiles[2];
+  }
+  /// Rows of A below which packing B costs more than it saves.
+  static constexpr int64_t kMinPackRows = 48;
 };
 
 LogicalResult TileAndVectorizePass::initialize(MLIRContext *ctx) {
@@ -282,58 +545,157 @@ LogicalResult TileAndVectorizePass::initialize(MLIRContext *ctx) {
   return success();
 }
 
-/// Contractions: a cache tile with loops (N, K, M) so a KC x NC panel of B
-/// is reused across M, then a register tile with loops (N, M, K).
+/// Contractions: a cache tile of K x N (the panel of B that stays in
+/// cache) in loops (batch, N, K), then within it blocks of M rows (A streams
+/// past the panel), then a register tile with loops (N, M, K).
+///
+/// Threads: the M blocks of a cache tile form an `scf.parallel` when the
+/// cache tile has at least `min-parallel-flops` flops, else serial loops;
+/// batch dimensions, if any, are the parallel loop instead (fewer forks).
+/// K is never split across threads, so every sum is computed in the same
+/// order whatever the thread count. A fork/join of libomp's team costs a
+/// few microseconds; the default threshold (1 MFLOP, about 20 us on one
+/// core) keeps that overhead small.
 LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
+  bool cacheTiling = llvm::all_of(l2Tiles, [](int64_t t) { return t != 0; });
+  Value scratch;
   SmallVector<std::pair<linalg::LinalgOp, MatmulDims>> todo;
   func.walk([&](linalg::LinalgOp op) {
     if (std::optional<MatmulDims> dims = getMatmulDims(op))
       todo.push_back({op, *dims});
   });
-  // Tile sizes and loop order over all loop dimensions; the other (batch,
-  // extra M/N/K) dimensions get tile 1 and go outermost.
-  auto plan = [](linalg::LinalgOp op, MatmulDims d, ArrayRef<int64_t> tiles,
-                 ArrayRef<unsigned> order, bool others,
-                 SmallVector<int64_t> &sizes,
-                 SmallVector<unsigned> &interchange) {
-    unsigned rank = op.getNumLoops();
-    sizes.assign(rank, others ? 1 : 0);
-    interchange.clear();
-    unsigned dimOf[3] = {d.m, d.n, d.k};
-    for (unsigned i = 0; i < 3; ++i)
-      sizes[dimOf[i]] = tiles[i];
-    for (unsigned l = 0; l < rank; ++l)
+  for (auto [op, d] : todo) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    TilePlan plan;
+    for (unsigned l = 0; l < ranges.size(); ++l)
       if (l != d.m && l != d.n && l != d.k)
-        interchange.push_back(l);
-    for (unsigned i : order)
-      interchange.push_back(dimOf[i]);
-  };
-  for (auto [op, dims] : todo) {
-    SmallVector<int64_t> sizes;
-    SmallVector<unsigned> interchange;
-    if (llvm::all_of(l2Tiles, [](int64_t t) { return t != 0; })) {
-      plan(op, dims, l2Tiles, {1, 2, 0}, /*others=*/true, sizes,
-           interchange);
-      if (failed(tileAndPeel(rewriter, op, sizes, interchange, CacheTiled)))
-        return op->emitError("cannot tile this contraction for the cache");
-    } else {
-      setStage(op, CacheTiled);
+        addTileLoop(plan, ranges, l, 1);
+    // Batch loops run in parallel when the whole op pays for it.
+    bool parallel = flopsOf(op) >= minParallelFlops && !insideParallelLoop(op);
+    while (parallel && plan.numParallel < plan.loops.size() &&
+           iters[plan.loops[plan.numParallel].dim] ==
+               utils::IteratorType::parallel)
+      ++plan.numParallel;
+    if (cacheTiling) {
+      addTileLoop(plan, ranges, d.n,
+                  balancedTile(ranges[d.n], l2Tiles[1], regTiles[1]));
+      addTileLoop(plan, ranges, d.k,
+                  balancedTile(ranges[d.k], l2Tiles[2], regTiles[2]));
     }
+    if (op.hasIndexSemantics())
+      plan.loops.clear(); // linalg.index would need offsets: untiled.
+    tileOp(rewriter, op, plan, ThreadTiled);
   }
+  canonicalize(func);
+  for (linalg::LinalgOp op : collectStage(func, ThreadTiled)) {
+    std::optional<MatmulDims> d = getMatmulDims(op);
+    if (!d || op.hasIndexSemantics()) {
+      setStage(op, CacheTiled);
+      continue;
+    }
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    TilePlan plan;
+    if (cacheTiling)
+      addTileLoop(plan, ranges, d->m,
+                  balancedTile(ranges[d->m], l2Tiles[0], regTiles[0]));
+    if (!plan.loops.empty() && flopsOf(op) >= minParallelFlops &&
+        !insideParallelLoop(op))
+      plan.numParallel = 1;
+    // Packing the K x N panel of B into contiguous column strips pays when
+    // enough rows of A stream past it. It is done before the M blocks fork
+    // (the threads share it), in one scratch buffer per function: panels
+    // of ops outside parallel loops are used one after the other.
+    int64_t strip = regTiles[1];
+    bool pack = packB && cacheTiling && ranges[d->m] >= kMinPackRows &&
+                ranges[d->n] % strip == 0 &&
+                ranges[d->n] * ranges[d->k] <= scratchSize() &&
+                plainMatmulOperands(op, *d) && !insideParallelLoop(op);
+    if (pack) {
+      if (!scratch) {
+        OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+        auto type = MemRefType::get({scratchSize() / strip, strip},
+                                    b.getF32Type());
+        scratch = memref::AllocaOp::create(b, func.getLoc(), type,
+                                           b.getI64IntegerAttr(64));
+      }
+      packPanel(rewriter, op, *d, scratch);
+    }
+    tileOp(rewriter, op, plan, pack ? ToPack : CacheTiled);
+  }
+  for (linalg::LinalgOp op : collectStage(func, ToPack))
+    usePackedPanel(rewriter, op, scratch);
   canonicalize(func);
   for (linalg::LinalgOp op : collectStage(func, CacheTiled)) {
     std::optional<MatmulDims> dims = getMatmulDims(op);
     if (!dims) // Left with dynamic sizes: stays scalar.
       continue;
-    SmallVector<int64_t> sizes;
+    // Register tile sizes and loop order (N, M, K) over all loop
+    // dimensions; the other (batch, extra M/N/K) dimensions get tile 1 and
+    // go outermost.
+    unsigned rank = op.getNumLoops();
+    SmallVector<int64_t> sizes(rank, 1);
     SmallVector<unsigned> interchange;
-    plan(op, *dims, regTiles, {1, 0, 2}, /*others=*/true, sizes,
-         interchange);
+    for (unsigned l = 0; l < rank; ++l)
+      if (l != dims->m && l != dims->n && l != dims->k)
+        interchange.push_back(l);
+    interchange.append({dims->n, dims->m, dims->k});
+    sizes[dims->m] = regTiles[0];
+    sizes[dims->n] = regTiles[1];
+    sizes[dims->k] = regTiles[2];
     if (failed(tileAndPeel(rewriter, op, sizes, interchange, RegisterTiled)))
       return op->emitError("cannot tile this contraction for registers");
   }
   return success();
+}
+
+/// Copies the K x N panel of B that `op` reads into `scratch`, as N/W
+/// column strips of K x W (W the register tile's N), one after another, so
+/// the register tiles stream B contiguously (a strided panel whose rows lie
+/// 4 KiB apart maps onto a few L1 sets and thrashes).
+void TileAndVectorizePass::packPanel(RewriterBase &rewriter,
+                                     linalg::LinalgOp op, MatmulDims d,
+                                     Value scratch) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t kc = ranges[d.k], width = regTiles[1];
+  Value b = op->getOperand((*plainMatmulOperands(op, d))[1]);
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  forEachStrip(rewriter, loc, ranges[d.n] / width,
+               [&](OpBuilder &nested, Location l, Value nb) {
+                 Value src = block(nested, l, b, nested.getIndexAttr(0),
+                                   mulIndex(nested, l, nb, width), kc, width);
+                 Value dst = block(nested, l, scratch, mulIndex(nested, l, nb, kc),
+                                   nested.getIndexAttr(0), kc, width);
+                 linalg::CopyOp::create(nested, l, ValueRange{src}, ValueRange{dst});
+               });
+}
+
+/// Replaces a block of `op` (M rows x the packed panel) by one copy per
+/// column strip, reading B from the packed strip.
+void TileAndVectorizePass::usePackedPanel(RewriterBase &rewriter,
+                                          linalg::LinalgOp op,
+                                          Value scratch) {
+  MatmulDims d = *getMatmulDims(op);
+  std::array<unsigned, 3> abc = *plainMatmulOperands(op, d);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t kc = ranges[d.k], width = regTiles[1];
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  forEachStrip(rewriter, loc, ranges[d.n] / width,
+               [&](OpBuilder &nested, Location l, Value nb) {
+                 SmallVector<Value> operands = llvm::to_vector(op->getOperands());
+                 operands[abc[1]] =
+                     block(nested, l, scratch, mulIndex(nested, l, nb, kc),
+                           nested.getIndexAttr(0), kc, width);
+                 operands[abc[2]] = block(
+                     nested, l, operands[abc[2]], nested.getIndexAttr(0),
+                     mulIndex(nested, l, nb, width), ranges[d.m], width);
+                 setStage(mlir::clone(nested, op, TypeRange{}, operands),
+                          CacheTiled);
+               });
+  rewriter.eraseOp(op);
 }
 
 /// Elementwise ops, fills, transposes and simple reductions: tiles of one
@@ -354,8 +716,23 @@ LogicalResult TileAndVectorizePass::tileElementwise(func::FuncOp func) {
   for (linalg::LinalgOp op : todo) {
     SmallVector<int64_t> sizes(op.getNumLoops(), 1);
     sizes.back() = vectorWidth;
-    if (failed(tileAndPeel(rewriter, op, sizes, {}, RegisterTiled)))
+    // Rows are shared out among threads when the outer loop is parallel,
+    // has rows to share and the op is big enough to pay for the fork.
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    bool parallel = ranges.size() >= 2 && ranges.front() >= 2 &&
+                    op.getIteratorTypesArray().front() ==
+                        utils::IteratorType::parallel &&
+                    !insideParallelLoop(op);
+    int64_t points = 1;
+    for (int64_t range : ranges)
+      points *= range;
+    FailureOr<SmallVector<Operation *>> loops =
+        tileAndPeel(rewriter, op, sizes, {}, RegisterTiled);
+    if (failed(loops))
       return op->emitError("cannot tile this op into vectors");
+    if (parallel && points >= minParallelElements && !loops->empty())
+      if (auto outer = dyn_cast<scf::ForOp>(loops->front()))
+        makeParallel(rewriter, outer);
   }
   return success();
 }

@@ -19,11 +19,14 @@
 // CHECK:         scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>)
 // CHECK-NOT:     linalg.matmul
 
-// With a 6x16x4 cache tile the register K loops cover blocks of 4 (the
-// peeled last block of 1 needs no loop).
+// With a 6x16x4 cache tile, K = 5 is cut into even blocks of 3 and 2 (the
+// last chosen by scf.if); the register K loops cover one block.
 // CACHE-LABEL: func.func @matmul
 // CACHE-NOT:     linalg.matmul
-// CACHE:         scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args
+// CACHE:         scf.if
+// CACHE:         scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args
+// CACHE:         vector.fma
+// CACHE:         scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args
 // CACHE:         vector.fma
 func.func @matmul(%a: memref<8x5xf32>, %b: memref<5x20xf32>, %c: memref<8x20xf32>) {
   linalg.matmul ins(%a, %b : memref<8x5xf32>, memref<5x20xf32>) outs(%c : memref<8x20xf32>)

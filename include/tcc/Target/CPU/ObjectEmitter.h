@@ -9,7 +9,8 @@
 namespace mlir::tcc {
 
 struct ObjectEmitterOptions {
-  /// LLVM optimization level of the IR pipeline and of code generation.
+  /// LLVM optimization level of code generation, and of the IR pipeline up
+  /// to 2 (see ObjectEmitter.cpp).
   unsigned optLevel = 3;
   /// Position-independent code, so the object links into executables and
   /// shared libraries alike.

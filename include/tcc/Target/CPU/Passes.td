@@ -12,19 +12,36 @@ def TileAndVectorizePass
     Runs on bufferized linalg (memrefs), before `convert-linalg-to-loops`,
     and leaves 1-D vector code that `convert-to-llvm` lowers.
 
-    f32 `linalg.matmul` and `linalg.batch_matmul` (default indexing maps,
-    static shapes) are tiled twice: a cache-level tile (`cache-tiles` =
-    M,N,K; loops ordered N, K, M so a K x N panel of B stays in cache while
-    A streams past it), then a register tile (`register-tiles` = M,N,K)
-    with K innermost. Every loop is peeled, so all tiles have static sizes.
+    f32 contractions (`linalg.matmul`, `linalg.batch_matmul`, contraction
+    generics; static shapes) are tiled three times, each tile loop's last
+    partial tile being a separate static-shaped copy chosen by `scf.if`:
+    1. cache tiles of K x N (`cache-tiles` N and K, evened out), in serial
+       loops (batch, N, K), so that panel of B stays in cache;
+    2. within one, blocks of M rows (`cache-tiles` M) of A streaming past
+       the panel. For plain matmuls with at least 48 rows the panel is
+       first packed (`pack`) into a scratch buffer on the stack, as column
+       strips of K x 16, so register tiles read B contiguously;
+    3. register tiles (`register-tiles` = M,N,K), loops (N, M, K).
     A register tile becomes a `vector.contract`, lowered to outer products
     (one FMA per row of the tile); the accumulator tile of C is read before
-    and written after the K loop (hoisted), so it lives in registers.
+    and written after the K loop (hoisted), so it lives in registers, and
+    the K loop is unrolled by 4.
+
+    Threads: the M blocks of a cache tile form an `scf.parallel` (lowered
+    to OpenMP by `convert-scf-to-openmp`) when the cache tile has at least
+    `min-parallel-flops` flops; batch loops are the parallel loop instead
+    when there are any. K is never split across threads, so every sum is
+    computed in the same order whatever the thread count. A fork/join of
+    libomp's team costs a few microseconds; the default threshold (1 MFLOP,
+    about 20 us on one core) keeps that overhead small.
 
     Other f32 linalg ops with static shapes that the upstream vectorizer
     accepts (elementwise generics, fills, transposes, reductions) are tiled
     to `vector-width` along the innermost loop (1 along the others), peeled,
-    and vectorized.
+    and vectorized; when the outermost loop is parallel and the op covers at
+    least `min-parallel-elements` elements (about 20 us of work on one core),
+    that loop becomes an `scf.parallel`. Ops already inside a parallel loop
+    are never parallelized again (no nested thread teams).
 
     Anything else (dynamic shapes, convolutions, gathers, other element
     types) is left for `convert-linalg-to-loops`.
@@ -34,9 +51,20 @@ def TileAndVectorizePass
                "Register tile of matmuls: M,N,K (default 6,16,1)">,
     ListOption<"cacheTiles", "cache-tiles", "int64_t",
                "Cache tile of matmuls: M,N,K, multiples of the register "
-               "tile (default 72,256,256; 0 disables cache tiling)">,
+               "tile (default 72,256,256; 0 disables cache tiling and "
+               "packing)">,
     Option<"vectorWidth", "vector-width", "int64_t", "16",
            "Elements per vector for elementwise ops (0 disables them)">,
+    Option<"packB", "pack", "bool", "true",
+           "Pack the K x N panel of B of plain matmuls into contiguous "
+           "column strips (a stack scratch buffer per function)">,
+    Option<"minParallelFlops", "min-parallel-flops", "int64_t", "1000000",
+           "Contractions of at least this many flops (2*M*N*K) run their "
+           "thread tiles in an scf.parallel">,
+    Option<"minParallelElements", "min-parallel-elements", "int64_t",
+           "65536",
+           "Other vectorized ops over at least this many elements share "
+           "their outer loop among threads">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -45,6 +73,19 @@ def TileAndVectorizePass
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+def CollapseContractionDimsPass
+    : Pass<"tcc-cpu-collapse-contraction-dims", "::mlir::func::FuncOp"> {
+  let summary = "Merge the contiguous loops of contraction generics";
+  let description = [{
+    On tensors, after reshape propagation: in every contraction
+    `linalg.generic`, each maximal run of consecutive loops of one iterator
+    type that all indexing maps keep contiguous becomes one loop (operands
+    reshaped to match), so that `tcc-cpu-tile-and-vectorize` register-tiles
+    the whole flattened M, N and K extents (an im2col convolution's output
+    positions and kernel rows) rather than their innermost pieces.
+  }];
 }
 
 #endif // TCC_TARGET_CPU_PASSES_TD

@@ -10,6 +10,10 @@ namespace mlir::tcc {
 
 struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
   // Options are added as the CPU backend grows (tiling, threads, ...).
+  Option<bool> stopAfterBufferPlanning{
+      *this, "stop-after-buffer-planning",
+      llvm::cl::desc("Stop once buffers are planned (for reports and tests)"),
+      llvm::cl::init(false)};
 };
 
 /// tcc (on tensors) -> linalg -> buffers -> loops -> LLVM dialect, for the
