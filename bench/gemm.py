@@ -4,14 +4,18 @@
 For each shape, a one-op function `tcc.matmul` is lowered by tcc-opt's
 `tcc-cpu-pipeline` (the pipeline training programs use), turned into a shared
 library with LLVM 22's opt/llc for the host CPU (as tcc's object emitter
-does), and timed in a ctypes loop. numpy's sgemm is timed in subprocesses
-with OpenBLAS pinned to 1 and to 2 threads. Prints GFLOP/s side by side.
+does), and timed in a ctypes loop with OMP_NUM_THREADS=--threads (used when
+the generated code has OpenMP loops). numpy's sgemm is timed in subprocesses
+with OpenBLAS pinned to 1 and to 2 threads. Prints GFLOP/s side by side as a
+markdown table: square sizes, then the reference workloads' GEMM shapes.
 
-  /usr/bin/python3 bench/gemm.py [--build DIR] [--sizes 128,256] [--mlp]
+  /usr/bin/python3 bench/gemm.py [--build DIR] [--sizes 128,...,2048]
+                                 [--workloads mlp,cnn,gpt] [--threads 1]
 """
 import argparse
 import ctypes
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,12 +25,31 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LLVM_BIN = "/usr/lib/llvm-22/bin"
+LLVM_LIB = "/usr/lib/llvm-22/lib"  # libomp, for generated OpenMP loops
 
-# (M, N, K) of the reference MLP's step at batch 128 (784-512-256-10):
-# forward X.W^T, backward dX = dY.W and dW^T = X^T.dY.
-MLP_SHAPES = [(128, 512, 784), (128, 256, 512), (128, 10, 256),
-              (128, 256, 10), (128, 512, 256), (256, 10, 128),
-              (512, 256, 128), (784, 512, 128)]
+# (M, N, K, what) of the reference workloads' steps, as C[MxN] = A[MxK].B[KxN].
+# MLP, batch 128 (784-512-256-10): forward X.W^T, backward dX = dY.W and
+# dW^T = X^T.dY.
+MLP_SHAPES = [(128, 512, 784, "fc1 fwd"), (128, 256, 512, "fc2 fwd"),
+              (128, 10, 256, "fc3 fwd"), (128, 256, 10, "fc3 dX"),
+              (128, 512, 256, "fc2 dX"), (256, 10, 128, "fc3 dW"),
+              (512, 256, 128, "fc2 dW"), (784, 512, 128, "fc1 dW")]
+# CNN, batch 64: convolutions as im2col GEMMs, C[Cout x pixels] =
+# W[Cout x Cin*9].col[Cin*9 x pixels], per image and over the whole batch
+# (conv1 1->32 at 28x28, conv2 32->64 at 14x14), and its fully connected layers.
+CNN_SHAPES = [(32, 784, 9, "conv1 fwd/img"), (32, 64 * 784, 9, "conv1 fwd"),
+              (64, 196, 288, "conv2 fwd/img"), (64, 64 * 196, 288, "conv2 fwd"),
+              (288, 64 * 196, 64, "conv2 dX (col)"), (64, 288, 64 * 196, "conv2 dW"),
+              (64, 128, 3136, "fc1 fwd"), (64, 3136, 128, "fc1 dX"),
+              (3136, 128, 64, "fc1 dW")]
+# GPT, 16x64 = 1024 tokens, d 128, 4 heads of 32: the linear layers forward
+# and backward, and one head's attention products.
+GPT_SHAPES = [(1024, 384, 128, "qkv fwd"), (1024, 128, 384, "qkv dX"),
+              (128, 384, 1024, "qkv dW"), (1024, 128, 128, "proj fwd"),
+              (1024, 512, 128, "fc fwd"), (1024, 128, 512, "out fwd / fc dX"),
+              (512, 128, 1024, "fc dW"), (1024, 256, 128, "head fwd"),
+              (64, 64, 32, "attn q.k^T"), (64, 32, 64, "attn p.v")]
+WORKLOAD_SHAPES = {"mlp": MLP_SHAPES, "cnn": CNN_SHAPES, "gpt": GPT_SHAPES}
 
 
 def matmul_mlir(m, n, k):
@@ -45,12 +68,12 @@ def run(cmd):
         sys.exit(f"gemm.py: {' '.join(cmd)} failed:\n{r.stderr}")
 
 
-def build_library(build, workdir, m, n, k):
+def build_library(tcc_opt, workdir, m, n, k):
     """tcc IR -> LLVM dialect (tcc-opt) -> object (opt, llc) -> .so."""
     base = os.path.join(workdir, f"mm_{m}x{n}x{k}")
     with open(base + ".mlir", "w") as f:
         f.write(matmul_mlir(m, n, k))
-    run([os.path.join(build, "bin", "tcc-opt"), base + ".mlir",
+    run([tcc_opt, base + ".mlir",
          "--tcc-cpu-pipeline", "-o", base + ".llvm.mlir"])
     run([f"{LLVM_BIN}/mlir-translate", "--mlir-to-llvmir",
          base + ".llvm.mlir", "-o", base + ".ll"])
@@ -58,8 +81,18 @@ def build_library(build, workdir, m, n, k):
          "-o", base + ".bc"])
     run([f"{LLVM_BIN}/llc", "-O3", "-mcpu=native", "-filetype=obj",
          "--relocation-model=pic", base + ".bc", "-o", base + ".o"])
-    run(["cc", "-shared", base + ".o", "-o", base + ".so"])
+    link = ["cc", "-shared", base + ".o", "-o", base + ".so"]
+    if uses_openmp(base + ".o"):
+        link += [f"-L{LLVM_LIB}", "-lomp", f"-Wl,-rpath,{LLVM_LIB}"]
+    run(link)
     return base + ".so"
+
+
+def uses_openmp(obj):
+    """Whether the generated code calls libomp (parallel loops)."""
+    r = subprocess.run([f"{LLVM_BIN}/llvm-nm", "--undefined-only", obj],
+                       capture_output=True, text=True)
+    return "__kmpc_" in r.stdout
 
 
 def memref_args(a):
@@ -123,29 +156,63 @@ def time_numpy(shapes, threads):
     return [float(x) for x in out.split()]
 
 
+def parse_shapes(args):
+    shapes = [(n, n, n, "square") for n in map(int, filter(None, args.sizes.split(",")))]
+    names = [w for w in args.workloads.split(",") if w]
+    if args.mlp and "mlp" not in names:
+        names.append("mlp")
+    for w in names:
+        if w not in WORKLOAD_SHAPES:
+            sys.exit(f"gemm.py: unknown workload '{w}' (mlp, cnn, gpt)")
+        shapes += [(m, n, k, f"{w} {what}") for m, n, k, what in WORKLOAD_SHAPES[w]]
+    return shapes
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--sizes", default="128,256,512,1024",
-                   help="square sizes, comma-separated")
-    p.add_argument("--mlp", action="store_true",
-                   help="also the reference MLP's shapes")
+    p.add_argument("--sizes", default="128,256,512,1024,2048",
+                   help="square sizes, comma-separated ('' for none)")
+    p.add_argument("--workloads", default="mlp,cnn,gpt",
+                   help="the GEMM shapes of these reference workloads ('' for none)")
+    p.add_argument("--mlp", action="store_true", help="same as adding mlp to --workloads")
+    p.add_argument("--threads", type=int, default=1,
+                   help="OMP_NUM_THREADS for tcc's code (used if it has OpenMP loops)")
     args = p.parse_args()
-    shapes = [(s, s, s) for s in map(int, args.sizes.split(",")) if s]
-    if args.mlp:
-        shapes += MLP_SHAPES
+    if not os.access(os.path.join(args.build, "bin", "tcc-opt"), os.X_OK):
+        sys.exit(f"gemm.py: {args.build}/bin/tcc-opt not found: build tcc first "
+                 "(ninja -C build tcc-opt) or pass --build")
+    # libomp reads it when the first OpenMP library loads, below.
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    shapes = parse_shapes(args)
     rng = np.random.default_rng(0)
-    blas1 = time_numpy(shapes, 1)
-    blas2 = time_numpy(shapes, 2)
-    print(f"{'M x N x K':>16} {'tcc ms':>9} {'tcc GF/s':>9} "
-          f"{'BLAS-1t GF/s':>13} {'BLAS-2t GF/s':>13} {'tcc/BLAS-1t':>12}")
+    openmp = []
+    rows = []
     with tempfile.TemporaryDirectory() as workdir:
-        for (m, n, k), t1, t2 in zip(shapes, blas1, blas2):
-            t = time_tcc(build_library(args.build, workdir, m, n, k),
-                         m, n, k, rng)
+        # A snapshot: a rebuild of the tree during the run cannot disturb it.
+        tcc_opt = shutil.copy2(os.path.join(args.build, "bin", "tcc-opt"), workdir)
+        for m, n, k, what in shapes:
+            lib = build_library(tcc_opt, workdir, m, n, k)
+            openmp.append(uses_openmp(lib[:-3] + ".o"))
+            # One shape at a time, all sides back to back: machine noise
+            # hits them alike.
+            t = time_tcc(lib, m, n, k, rng)
+            [t1], [t2] = time_numpy([(m, n, k)], 1), time_numpy([(m, n, k)], 2)
+            ts = t1 if args.threads == 1 else t2
             gf = lambda s: 2.0 * m * n * k / s / 1e9
-            print(f"{f'{m}x{n}x{k}':>16} {t * 1e3:9.3f} {gf(t):9.1f} "
-                  f"{gf(t1):13.1f} {gf(t2):13.1f} {t1 / t:12.2f}", flush=True)
+            rows.append(f"| {m}x{n}x{k} | {what} | {t * 1e3:.3f} | {gf(t):.1f} | "
+                        f"{gf(t1):.1f} | {gf(t2):.1f} | {ts / t:.2f} |")
+            print(rows[-1], file=sys.stderr, flush=True)
+    threaded = ("OpenMP, OMP_NUM_THREADS=%d" % args.threads if all(openmp) else
+                "single-threaded code (no OpenMP loops)" if not any(openmp) else
+                "OpenMP in %d of %d shapes, OMP_NUM_THREADS=%d" % (sum(openmp), len(openmp),
+                                                                     args.threads))
+    print(f"tcc: {threaded}; OpenBLAS: 1 and 2 threads (OPENBLAS_NUM_THREADS); "
+          f"ratio = tcc / OpenBLAS at {min(args.threads, 2)} thread(s), in GFLOP/s.\n")
+    print("| M x N x K | shape | tcc ms | tcc GFLOP/s | OpenBLAS 1t GFLOP/s | "
+          "OpenBLAS 2t GFLOP/s | tcc / OpenBLAS |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":
