@@ -23,6 +23,9 @@
 //
 // Pooling is a generic over (n, c, o1..ok, k1..kk) with a dummy operand of
 // the kernel's shape that bounds the window loops, as linalg.pooling_* does.
+// Max pooling (and its indices) over windows that tile the input (stride =
+// kernel, the common 2x2 pool) is instead elementwise over one strided
+// slice of the input per window offset, which the CPU backend vectorizes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -233,6 +236,105 @@ struct PoolWindow {
 };
 } // namespace
 
+/// True if the windows tile the input: stride = kernel, no dilation, no low
+/// padding and no window past the input, so every input position lies in
+/// at most one window.
+static bool windowsTile(const PoolWindow &w, RankedTensorType outType,
+                        RankedTensorType inType) {
+  for (unsigned i = 0; i < w.rank(); ++i)
+    if (w.strides[i] != w.kernel[i] || w.dilations[i] != 1 ||
+        w.padLo(i) != 0 ||
+        outType.getDimSize(i + 2) * w.kernel[i] > inType.getDimSize(i + 2))
+      return false;
+  return true;
+}
+
+/// Kernels of at most this many elements take the tiled pooling lowering
+/// (one operand per window offset).
+static constexpr int64_t kMaxTiledWindow = 16;
+
+/// True if the pooling of `inType` into `outType` reads each input element
+/// at most once and its windows are small enough to be operands.
+static bool tiledPool(const PoolWindow &w, RankedTensorType outType,
+                      RankedTensorType inType) {
+  int64_t size = 1;
+  for (int64_t k : w.kernel)
+    size *= k;
+  return size <= kMaxTiledWindow && windowsTile(w, outType, inType);
+}
+
+/// For windows that tile `input`, one strided slice per window offset j,
+/// in row-major window order: slice j holds x[n, c, o*k + j] for every
+/// output position (n, c, o), in the shape of `outType`. An elementwise
+/// generic over them (which the CPU backend vectorizes along the last
+/// output dim) replaces the window loops. `offsets` gets each slice's flat
+/// offset into the input from its window's first element.
+static SmallVector<Value> windowSlices(OpBuilder &b, Location loc, Value input,
+                                       const PoolWindow &w,
+                                       RankedTensorType outType,
+                                       SmallVectorImpl<int64_t> &offsets) {
+  RankedTensorType inType = tensorType(input);
+  int64_t k = w.rank();
+  SmallVector<OpFoldResult> sizes =
+      getAsIndexOpFoldResult(b.getContext(), outType.getShape());
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  for (int64_t s : w.strides)
+    strides.push_back(b.getIndexAttr(s));
+  auto sliceType = outType.clone(inType.getElementType());
+  SmallVector<Value> slices;
+  SmallVector<int64_t> j(k, 0);
+  while (true) {
+    SmallVector<OpFoldResult> starts(2, b.getIndexAttr(0));
+    int64_t flat = 0, rowStride = 1;
+    for (int64_t i = k - 1; i >= 0; --i) {
+      flat += j[i] * rowStride;
+      rowStride *= inType.getDimSize(i + 2);
+    }
+    for (int64_t ji : j)
+      starts.push_back(b.getIndexAttr(ji));
+    slices.push_back(tensor::ExtractSliceOp::create(b, loc, sliceType, input,
+                                                    starts, sizes, strides));
+    offsets.push_back(flat);
+    // Next offset, row-major (the last window dim fastest).
+    int64_t i = k - 1;
+    while (i >= 0 && ++j[i] == w.kernel[i])
+      j[i--] = 0;
+    if (i < 0)
+      return slices;
+  }
+}
+
+/// The maximum of two scalars; float maxima propagate NaN.
+static Value maxOf(OpBuilder &b, Location loc, Value acc, Value x) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MaximumFOp::create(b, loc, acc, x);
+  return arith::MaxSIOp::create(b, loc, acc, x);
+}
+
+/// max_pool of windows that tile the input: the elementwise maximum of the
+/// window slices, in window order (as the window loop of the general case).
+static Value buildTiledMaxPool(OpBuilder &b, Location loc, Value input,
+                               const PoolWindow &w,
+                               RankedTensorType resultType) {
+  SmallVector<int64_t> offsets;
+  SmallVector<Value> slices =
+      windowSlices(b, loc, input, w, resultType, offsets);
+  unsigned rank = resultType.getRank();
+  SmallVector<AffineMap> maps(slices.size() + 1,
+                              b.getMultiDimIdentityMap(rank));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, slices,
+             ValueRange{createEmpty(b, loc, resultType)}, maps,
+             parallelIterators(rank),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value m = args[0];
+               for (Value x : args.drop_front().drop_back())
+                 m = maxOf(nb, l, m, x);
+               linalg::YieldOp::create(nb, l, m);
+             })
+      .getResult(0);
+}
+
 /// Reduces every window of `input` with `combine`, starting from `init`
 /// (which also pads): a generic over (n, c, o1..ok, k1..kk). Padding beyond
 /// the explicit high pads covers the ceil_mode overhang.
@@ -319,15 +421,16 @@ struct MaxPoolToLinalg : public OpConversionPattern<MaxPoolOp> {
     if (!resultType.hasStaticShape() ||
         !tensorType(adaptor.getInput()).hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs static shapes");
-    Type el = resultType.getElementType();
+    PoolWindow w = PoolWindow::get(op);
+    if (tiledPool(w, resultType, tensorType(adaptor.getInput()))) {
+      rewriter.replaceOp(op, buildTiledMaxPool(rewriter, op.getLoc(),
+                                               adaptor.getInput(), w,
+                                               resultType));
+      return success();
+    }
     Value result = buildWindowReduction(
-        rewriter, op.getLoc(), adaptor.getInput(), PoolWindow::get(op),
-        resultType, getLowestAttr(el),
-        [&](OpBuilder &b, Location l, Value acc, Value x) -> Value {
-          if (isa<FloatType>(el))
-            return arith::MaximumFOp::create(b, l, acc, x);
-          return arith::MaxSIOp::create(b, l, acc, x);
-        });
+        rewriter, op.getLoc(), adaptor.getInput(), w, resultType,
+        getLowestAttr(resultType.getElementType()), maxOf);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -434,6 +537,60 @@ static Value buildWindowGeneric(
       .getResult(inits.size() - 1);
 }
 
+/// max_pool_indices of windows that tile the input: an elementwise generic
+/// over the window slices that scans them in window order, as the general
+/// case does: the first slice is taken, then each strictly larger element
+/// (or NaN) replaces the best. The index is the window's first element,
+/// (n, c, o*k), plus the winning slice's flat offset.
+static Value buildTiledMaxPoolIndices(OpBuilder &b, Location loc, Value input,
+                                      const PoolWindow &w,
+                                      RankedTensorType resultType) {
+  RankedTensorType inType = tensorType(input);
+  SmallVector<int64_t> offsets;
+  SmallVector<Value> slices =
+      windowSlices(b, loc, input, w, resultType, offsets);
+  unsigned rank = resultType.getRank();
+  SmallVector<AffineMap> maps(slices.size() + 1,
+                              b.getMultiDimIdentityMap(rank));
+  auto body = [&](OpBuilder &nb, Location l, ValueRange args) {
+    Type i64 = nb.getI64Type();
+    Value best = args[0];
+    Value offset = arith::ConstantIntOp::create(nb, l, i64, offsets[0]);
+    for (unsigned s = 1; s < slices.size(); ++s) {
+      Value x = args[s], better;
+      if (isa<FloatType>(x.getType())) {
+        Value gt =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x, best);
+        Value nan =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, x, x);
+        better = arith::OrIOp::create(nb, l, gt, nan);
+      } else {
+        better =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, x, best);
+      }
+      best = arith::SelectOp::create(nb, l, better, x, best);
+      Value at = arith::ConstantIntOp::create(nb, l, i64, offsets[s]);
+      offset = arith::SelectOp::create(nb, l, better, at, offset);
+    }
+    SmallVector<Value> first;
+    for (unsigned d = 0; d < rank; ++d) {
+      Value o = linalg::IndexOp::create(nb, l, d);
+      if (d >= 2)
+        o = arith::MulIOp::create(nb, l, o,
+                                  indexConstant(nb, l, w.strides[d - 2]));
+      first.push_back(o);
+    }
+    Value flat = linearIndex(nb, l, first, inType.getShape());
+    linalg::YieldOp::create(nb, l,
+                            Value(arith::AddIOp::create(nb, l, flat, offset)));
+  };
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, slices,
+             ValueRange{createEmpty(b, loc, resultType)}, maps,
+             parallelIterators(rank), body)
+      .getResult(0);
+}
+
 namespace {
 /// For each output window (n, c, o...), scans the window positions
 /// p = o*s + j*d - lo in row-major order, skipping padding, and keeps the
@@ -452,6 +609,11 @@ struct MaxPoolIndicesToLinalg : public OpConversionPattern<MaxPoolIndicesOp> {
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     Type el = inType.getElementType();
     PoolWindow w = PoolWindow::get(op);
+    if (tiledPool(w, resultType, inType)) {
+      rewriter.replaceOp(
+          op, buildTiledMaxPoolIndices(rewriter, loc, input, w, resultType));
+      return success();
+    }
     unsigned k = w.rank();
     Value bestInit = createFilled(rewriter, loc, resultType.clone(el),
                                   getLowestAttr(el));
@@ -505,19 +667,6 @@ struct MaxPoolIndicesToLinalg : public OpConversionPattern<MaxPoolIndicesOp> {
     return success();
   }
 };
-
-/// True if the windows tile the input: stride = kernel, no dilation, no low
-/// padding and no window past the input, so every input position lies in
-/// at most one window.
-static bool windowsTile(const PoolWindow &w, RankedTensorType outType,
-                        RankedTensorType inType) {
-  for (unsigned i = 0; i < w.rank(); ++i)
-    if (w.strides[i] != w.kernel[i] || w.dilations[i] != 1 ||
-        w.padLo(i) != 0 ||
-        outType.getDimSize(i + 2) * w.kernel[i] > inType.getDimSize(i + 2))
-      return false;
-  return true;
-}
 
 /// max_pool_grad of windows that tile the input (the common 2x2, stride 2
 /// pool): one pass over the covered input, viewed as [N, C, O1, K1, ..],

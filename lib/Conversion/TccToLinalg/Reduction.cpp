@@ -3,8 +3,9 @@
 // Reductions become a linalg.generic whose output drops the reduced axes
 // (re-inserted as unit dims with tensor.expand_shape for keep_dims), with the
 // init filled by the reduction's identity so that reducing an empty axis
-// yields the identity. Argmax/argmin carry (best value, best index) as two
-// outputs. Cumsum is a quadratic masked reduction along the axis, and
+// yields the identity. Long float sums add blocks of terms in float32, then
+// the block sums in float64 (buildLongFloatSum). Argmax/argmin carry (best
+// value, best index) as two outputs. Cumsum is a quadratic masked reduction along the axis, and
 // random_uniform hashes each element's linear index with the seed.
 //
 //===----------------------------------------------------------------------===//
@@ -142,6 +143,146 @@ Value truncateElements(OpBuilder &b, Location loc, Value value,
   return generic.getResult(0);
 }
 
+/// A generic reducing the `reduced` dims of `input` with `kind` into a
+/// tensor of `accType` elements (the input's, or a wider float they are
+/// extended to) over the kept dims, started from the identity. `loops`
+/// orders the loops (input dims, outermost first); the last must be the
+/// input's last dim, along which the CPU backend vectorizes.
+Value buildReduceGeneric(OpBuilder &b, Location loc, Value input,
+                         const llvm::SmallBitVector &reduced, ReduceKind kind,
+                         Type accType, ArrayRef<unsigned> loops) {
+  MLIRContext *ctx = b.getContext();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  unsigned rank = inputType.getRank();
+  // Loop position of each input dim.
+  SmallVector<unsigned> loopOf(rank);
+  for (auto [pos, dim] : llvm::enumerate(loops))
+    loopOf[dim] = pos;
+  SmallVector<AffineExpr> inExprs, outExprs;
+  SmallVector<utils::IteratorType> iters = parallelIterators(rank);
+  for (unsigned dim = 0; dim < rank; ++dim) {
+    AffineExpr e = getAffineDimExpr(loopOf[dim], ctx);
+    inExprs.push_back(e);
+    if (reduced.test(dim))
+      iters[loopOf[dim]] = utils::IteratorType::reduction;
+    else
+      outExprs.push_back(e);
+  }
+  auto accTensorType = RankedTensorType::get(
+      dropDims(inputType.getShape(), reduced), accType);
+  Value init =
+      createFilled(b, loc, accTensorType, getIdentityAttr(kind, accType));
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, inExprs, ctx),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  Type elemType = inputType.getElementType();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{accTensorType}, ValueRange{input}, ValueRange{init},
+      maps, iters, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = args[0];
+        if (accType != elemType)
+          x = arith::ExtFOp::create(nb, l, accType, x);
+        linalg::YieldOp::create(nb, l, combine(nb, l, kind, args[1], x));
+      });
+  return generic.getResult(0);
+}
+
+/// The loops of a generic over a rank-`rank` input in the input's order.
+SmallVector<unsigned> inputOrder(unsigned rank) {
+  SmallVector<unsigned> loops;
+  for (unsigned dim = 0; dim < rank; ++dim)
+    loops.push_back(dim);
+  return loops;
+}
+
+/// The most terms a block of a long float sum adds in float32. A block's
+/// rounding errors (a few ulps of the block's sum in practice, at most
+/// B - 1) are small against the whole sum, which has many blocks: the
+/// result stays within the final rounding to float32, as in float64.
+constexpr int64_t kMaxBlockTerms = 64;
+/// Blocks of fewer terms leave the float64 stage too long to pay.
+constexpr int64_t kMinBlockTerms = 8;
+
+/// The reduced dims of a long float sum that form its blocks: whole dims,
+/// never the last one (along it the vector lanes keep independent partial
+/// sums), whose extents multiply to the most terms up to kMaxBlockTerms;
+/// none if fewer than kMinBlockTerms.
+std::optional<llvm::SmallBitVector>
+chooseBlockDims(ArrayRef<int64_t> shape, const llvm::SmallBitVector &reduced) {
+  SmallVector<unsigned> candidates;
+  for (unsigned dim = 0; dim + 1 < shape.size(); ++dim)
+    if (reduced.test(dim) && shape[dim] > 1 && shape[dim] <= kMaxBlockTerms)
+      candidates.push_back(dim);
+  if (candidates.size() > 12) // Subsets to try; no such shapes in practice.
+    return std::nullopt;
+  int64_t bestTerms = 0;
+  llvm::SmallBitVector best(shape.size());
+  for (unsigned subset = 1; subset < (1u << candidates.size()); ++subset) {
+    int64_t terms = 1;
+    llvm::SmallBitVector dims(shape.size());
+    for (auto [i, dim] : llvm::enumerate(candidates))
+      if (subset & (1u << i)) {
+        terms *= shape[dim];
+        dims.set(dim);
+      }
+    if (terms <= kMaxBlockTerms && terms > bestTerms) {
+      bestTerms = terms;
+      best = dims;
+    }
+  }
+  if (bestTerms < kMinBlockTerms)
+    return std::nullopt;
+  return best;
+}
+
+/// A float sum of more terms than kMaxF32SumTerms, rounded once to the
+/// element type. The loop that adds the elements one after the other
+/// loses ~1e-4 relative in float32 over BatchNorm's mean of N*H*W = 50k
+/// values, which training amplifies into a loss curve visibly off
+/// PyTorch's (tcc_tests/training_parity.py, cnn); float64 is exact enough
+/// but scalar. So when the reduced dims allow, blocks of up to
+/// kMaxBlockTerms terms are summed in the element type first, a vectorized
+/// pass whose lanes are independent partial sums (for BatchNorm over
+/// [N, C, H, W]: partial[c, h, w] = sum_n x[n, c, h, w], channels
+/// outermost so that threads share them), and only the partial sums are
+/// added in float64.
+Value buildLongFloatSum(OpBuilder &b, Location loc, Value input,
+                        const llvm::SmallBitVector &reduced) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  unsigned rank = inputType.getRank();
+  Type f64 = b.getF64Type();
+  std::optional<llvm::SmallBitVector> block =
+      chooseBlockDims(inputType.getShape(), reduced);
+  Value sum;
+  if (!block) {
+    sum = buildReduceGeneric(b, loc, input, reduced, ReduceKind::Sum, f64,
+                             inputOrder(rank));
+  } else {
+    // Loops: the first dim outside the blocks leads, the rest in order.
+    SmallVector<unsigned> loops;
+    unsigned lead = static_cast<unsigned>(block->find_first_unset());
+    loops.push_back(lead);
+    for (unsigned dim = 0; dim < rank; ++dim)
+      if (dim != lead)
+        loops.push_back(dim);
+    // Blocks of narrower floats add up in float32.
+    Type blockType = inputType.getElementType();
+    if (cast<FloatType>(blockType).getWidth() < 32)
+      blockType = b.getF32Type();
+    Value partial = buildReduceGeneric(b, loc, input, *block, ReduceKind::Sum,
+                                       blockType, loops);
+    // The rest of the reduced dims, numbered in the partial sums.
+    llvm::SmallBitVector rest;
+    for (unsigned dim = 0; dim < rank; ++dim)
+      if (!block->test(dim))
+        rest.push_back(reduced.test(dim));
+    sum = buildReduceGeneric(b, loc, partial, rest, ReduceKind::Sum, f64,
+                             inputOrder(rest.size()));
+  }
+  auto resultType = RankedTensorType::get(
+      dropDims(inputType.getShape(), reduced), inputType.getElementType());
+  return truncateElements(b, loc, sum, resultType);
+}
+
 template <typename OpTy, ReduceKind Kind>
 struct ReduceToGeneric : public OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -151,7 +292,6 @@ struct ReduceToGeneric : public OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
     auto resultType = cast<RankedTensorType>(op.getType());
@@ -169,40 +309,20 @@ struct ReduceToGeneric : public OpConversionPattern<OpTy> {
         return rewriter.notifyMatchFailure(op, "reduction axis out of range");
       reduced.set(axis);
     }
-    Type elemType = inputType.getElementType();
-    SmallVector<int64_t> keptShape = dropDims(inputType.getShape(), reduced);
-    auto droppedType = RankedTensorType::get(keptShape, elemType);
-    // Long float sums accumulate in f64: the loop adds the elements one
-    // after the other, and in f32 a long sum (BatchNorm's mean over N*H*W =
-    // 50k values) loses ~1e-4 relative, which training amplifies into a loss
-    // curve visibly off PyTorch's (tcc_tests/training_parity.py, cnn).
-    // Short ones (norms over a feature dimension, softmax denominators, bias
-    // gradients) stay in f32, where the CPU backend vectorizes them.
+    // Short float sums (norms over a feature dimension, softmax
+    // denominators, bias gradients) stay in their type, where the CPU
+    // backend vectorizes them; long ones need more care.
     int64_t terms = 1;
     for (int64_t axis : reduced.set_bits())
       terms *= inputType.getDimSize(axis);
-    Type accType = elemType;
+    Type elemType = inputType.getElementType();
+    Value result;
     if (Kind == ReduceKind::Sum && isa<FloatType>(elemType) &&
-        cast<FloatType>(elemType).getWidth() < 64 &&
-        terms > kMaxF32SumTerms)
-      accType = rewriter.getF64Type();
-    auto accTensorType = RankedTensorType::get(keptShape, accType);
-    Value init = createFilled(rewriter, loc, accTensorType,
-                              getIdentityAttr(Kind, accType));
-    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                   keptDimsMap(ctx, rank, reduced)};
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{accTensorType}, ValueRange{input},
-        ValueRange{init}, maps, reductionIterators(rank, reduced),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0];
-          if (accType != elemType)
-            x = arith::ExtFOp::create(b, l, accType, x);
-          linalg::YieldOp::create(b, l, combine(b, l, Kind, args[1], x));
-        });
-    Value result = generic.getResult(0);
-    if (accType != elemType)
-      result = truncateElements(rewriter, loc, result, droppedType);
+        cast<FloatType>(elemType).getWidth() < 64 && terms > kMaxF32SumTerms)
+      result = buildLongFloatSum(rewriter, loc, input, reduced);
+    else
+      result = buildReduceGeneric(rewriter, loc, input, reduced, Kind,
+                                  elemType, inputOrder(rank));
     if (op.getKeepDims())
       result = expandReducedDims(rewriter, loc, result, resultType, reduced);
     rewriter.replaceOp(op, result);

@@ -1,15 +1,24 @@
 // RUN: tcc-opt %s --convert-tcc-to-linalg --split-input-file | FileCheck %s
 
 // Reduced axes leave the output map; keep_dims re-inserts them as unit dims.
-// Float32 sums of more than 4096 terms (here 64 x 65) accumulate in float64
-// and are rounded once at the end.
+// Float32 sums of more than 4096 terms (here 64 x 65) add blocks of terms
+// in float32 (the 64 of axis 1: never the last axis, along which the vector
+// lanes keep separate sums), then the block sums in float64, rounded once at
+// the end.
 // CHECK-DAG: #[[ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
-// CHECK-DAG: #[[KEEP0:.*]] = affine_map<(d0, d1, d2) -> (d0)>
+// CHECK-DAG: #[[KEEP02:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[KEEP0:.*]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func @reduce_sum_keep_dims
+// CHECK: %[[ZERO32:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[INIT32:.*]] = linalg.fill ins(%[[ZERO32]] : f32) outs(%{{.*}} : tensor<2x65xf32>)
+// CHECK: %[[BLOCKS:.*]] = linalg.generic {indexing_maps = [#[[ID3]], #[[KEEP02]]], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK-SAME: ins(%arg0 : tensor<2x64x65xf32>) outs(%[[INIT32]] : tensor<2x65xf32>)
+// CHECK: arith.addf %{{.*}} : f32
 // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 // CHECK: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f64) outs(%{{.*}} : tensor<2xf64>)
-// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[ID3]], #[[KEEP0]]], iterator_types = ["parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins(%arg0 : tensor<2x64x65xf32>) outs(%[[INIT]] : tensor<2xf64>)
+// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[ID2]], #[[KEEP0]]], iterator_types = ["parallel", "reduction"]}
+// CHECK-SAME: ins(%[[BLOCKS]] : tensor<2x65xf32>) outs(%[[INIT]] : tensor<2xf64>)
 // CHECK: arith.extf %{{.*}} : f32 to f64
 // CHECK: arith.addf %{{.*}} : f64
 // CHECK: %[[SUM:.*]] = linalg.generic
@@ -19,6 +28,42 @@
 func.func @reduce_sum_keep_dims(%x: tensor<2x64x65xf32>) -> tensor<2x1x1xf32> {
   %r = tcc.reduce_sum %x {axes = array<i64: 1, 2>, keep_dims = true} : (tensor<2x64x65xf32>) -> tensor<2x1x1xf32>
   return %r : tensor<2x1x1xf32>
+}
+
+// -----
+
+// BatchNorm's statistics over [N, C, H, W]: the blocks are the largest set
+// of reduced axes (not the last) with at most 64 terms, here N; the
+// channels lead the loops of the block sums, so threads share them out.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, d2, d3)>
+// CHECK-DAG: #[[PART:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-DAG: #[[ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[KEEP0:.*]] = affine_map<(d0, d1, d2) -> (d0)>
+// CHECK-LABEL: func.func @reduce_sum_batch_norm
+// CHECK: %[[BLOCKS:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[PART]]], iterator_types = ["parallel", "reduction", "parallel", "parallel"]}
+// CHECK-SAME: ins(%arg0 : tensor<64x3x8x10xf32>) outs(%{{.*}} : tensor<3x8x10xf32>)
+// CHECK: arith.addf %{{.*}} : f32
+// CHECK: linalg.generic {indexing_maps = [#[[ID3]], #[[KEEP0]]], iterator_types = ["parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[BLOCKS]] : tensor<3x8x10xf32>) outs(%{{.*}} : tensor<3xf64>)
+// CHECK: arith.addf %{{.*}} : f64
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+func.func @reduce_sum_batch_norm(%x: tensor<64x3x8x10xf32>) -> tensor<3xf32> {
+  %r = tcc.reduce_sum %x {axes = array<i64: 0, 2, 3>, keep_dims = false} : (tensor<64x3x8x10xf32>) -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+// A long sum over the last axis alone has no blocks: float64 throughout.
+// CHECK-LABEL: func.func @reduce_sum_long_last_axis
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction"]
+// CHECK-SAME: ins(%arg0 : tensor<2x5000xf32>) outs(%{{.*}} : tensor<2xf64>)
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+func.func @reduce_sum_long_last_axis(%x: tensor<2x5000xf32>) -> tensor<2xf32> {
+  %r = tcc.reduce_sum %x {axes = array<i64: 1>, keep_dims = false} : (tensor<2x5000xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
 }
 
 // -----
