@@ -186,6 +186,25 @@ int64_t balancedTile(int64_t range, int64_t tile, int64_t unit) {
   return std::min<int64_t>(tile, llvm::divideCeil(even, unit) * unit);
 }
 
+/// Which tiles of a contraction (M rows, N columns) threads share: the N
+/// cache tiles, each thread packing its own panels of B (one fork per op and
+/// packing in parallel), or the M blocks of each cache tile (a fork per cache
+/// tile, after packing its panel once). Returns the N tile to share, or
+/// nullopt for the M blocks. N tiles are shared when they divide evenly
+/// among threads (an even count or many of them), or when M is one block
+/// (N then split in two if it is a single tile).
+std::optional<int64_t> parallelNTile(int64_t m, int64_t n, int64_t nTile,
+                                     int64_t mTile, int64_t mUnit,
+                                     int64_t nUnit) {
+  int64_t nTiles = llvm::divideCeil(n, nTile);
+  int64_t mBlocks = llvm::divideCeil(m, balancedTile(m, mTile, mUnit));
+  if (nTiles == 1 && mBlocks == 1 && n >= 2 * nUnit)
+    return llvm::divideCeil(llvm::divideCeil(n, 2), nUnit) * nUnit;
+  if (nTiles >= 2 && (nTiles % 2 == 0 || nTiles >= 8 || mBlocks == 1))
+    return nTile;
+  return std::nullopt;
+}
+
 /// A loop over the tiles of one loop dimension of a linalg op.
 struct TileLoop {
   unsigned dim;
@@ -296,6 +315,16 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op, const TilePlan &plan,
                             st.take_front(p), serial);
   }
   rewriter.eraseOp(op);
+}
+
+/// Where the packing buffer of a contraction goes: the body of the parallel
+/// loop it runs in (one buffer per thread), else the function's entry block
+/// (shared by the threads of the M blocks forked after packing); null inside
+/// other kinds of parallel regions.
+Block *scratchHome(linalg::LinalgOp op, func::FuncOp func) {
+  if (auto par = op->getParentOfType<scf::ParallelOp>())
+    return par.getBody();
+  return insideParallelLoop(op) ? nullptr : &func.getBody().front();
 }
 
 /// The operand numbers of A, B and C if `op` is C(m,n) += A(m,k) * B(k,n)
@@ -508,6 +537,7 @@ private:
                  Value scratch);
   void usePackedPanel(RewriterBase &rewriter, linalg::LinalgOp op,
                       Value scratch);
+  Value createScratch(func::FuncOp func, Block *home);
 
   /// The effective tile sizes (options, or the defaults).
   SmallVector<int64_t, 3> regTiles, l2Tiles;
@@ -517,6 +547,9 @@ private:
   }
   /// Rows of A below which packing B costs more than it saves.
   static constexpr int64_t kMinPackRows = 48;
+  /// Parallel iterations that get a packing buffer each in the arena
+  /// (beyond, each allocates its own).
+  static constexpr int64_t kMaxScratchSlots = 16;
 };
 
 LogicalResult TileAndVectorizePass::initialize(MLIRContext *ctx) {
@@ -549,9 +582,10 @@ LogicalResult TileAndVectorizePass::initialize(MLIRContext *ctx) {
 /// cache) in loops (batch, N, K), then within it blocks of M rows (A streams
 /// past the panel), then a register tile with loops (N, M, K).
 ///
-/// Threads: the M blocks of a cache tile form an `scf.parallel` when the
-/// cache tile has at least `min-parallel-flops` flops, else serial loops;
-/// batch dimensions, if any, are the parallel loop instead (fewer forks).
+/// Threads (ops of at least `min-parallel-flops` flops): batch dimensions,
+/// if any, are the parallel loop; else the N cache tiles when they share
+/// well among threads (`parallelNTile`); else the M blocks of each cache
+/// tile big enough to pay for a fork.
 /// K is never split across threads, so every sum is computed in the same
 /// order whatever the thread count. A fork/join of libomp's team costs a
 /// few microseconds; the default threshold (1 MFLOP, about 20 us on one
@@ -559,7 +593,8 @@ LogicalResult TileAndVectorizePass::initialize(MLIRContext *ctx) {
 LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
   bool cacheTiling = llvm::all_of(l2Tiles, [](int64_t t) { return t != 0; });
-  Value scratch;
+  // Packing buffers, one per block they are allocated in.
+  llvm::DenseMap<Block *, Value> scratches;
   SmallVector<std::pair<linalg::LinalgOp, MatmulDims>> todo;
   func.walk([&](linalg::LinalgOp op) {
     if (std::optional<MatmulDims> dims = getMatmulDims(op))
@@ -579,10 +614,16 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
                utils::IteratorType::parallel)
       ++plan.numParallel;
     if (cacheTiling) {
-      addTileLoop(plan, ranges, d.n,
-                  balancedTile(ranges[d.n], l2Tiles[1], regTiles[1]));
+      int64_t nTile = balancedTile(ranges[d.n], l2Tiles[1], regTiles[1]);
+      std::optional<int64_t> parallelN;
+      if (parallel && plan.loops.empty())
+        parallelN = parallelNTile(ranges[d.m], ranges[d.n], nTile, l2Tiles[0],
+                                  regTiles[0], regTiles[1]);
+      addTileLoop(plan, ranges, d.n, parallelN.value_or(nTile));
       addTileLoop(plan, ranges, d.k,
                   balancedTile(ranges[d.k], l2Tiles[2], regTiles[2]));
+      if (parallelN)
+        plan.numParallel = 1;
     }
     if (op.hasIndexSemantics())
       plan.loops.clear(); // linalg.index would need offsets: untiled.
@@ -604,28 +645,30 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
         !insideParallelLoop(op))
       plan.numParallel = 1;
     // Packing the K x N panel of B into contiguous column strips pays when
-    // enough rows of A stream past it. It is done before the M blocks fork
-    // (the threads share it), in one scratch buffer per function: panels
-    // of ops outside parallel loops are used one after the other.
+    // enough rows of A stream past it. Outside parallel loops it is done
+    // before the M blocks fork (the threads share it), in one scratch
+    // buffer per function: such panels are used one after the other.
     int64_t strip = regTiles[1];
-    bool pack = packB && cacheTiling && ranges[d->m] >= kMinPackRows &&
-                ranges[d->n] % strip == 0 &&
+    // Inside a parallel loop (N tiles shared among threads), each thread
+    // packs its own panels into its own buffer (`createScratch`).
+    Block *home = scratchHome(op, func);
+    bool pack = packB && cacheTiling && home &&
+                ranges[d->m] >= kMinPackRows && ranges[d->n] % strip == 0 &&
                 ranges[d->n] * ranges[d->k] <= scratchSize() &&
-                plainMatmulOperands(op, *d) && !insideParallelLoop(op);
+                plainMatmulOperands(op, *d);
+    Value scratch;
     if (pack) {
-      if (!scratch) {
-        OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
-        auto type = MemRefType::get({scratchSize() / strip, strip},
-                                    b.getF32Type());
-        scratch = memref::AllocaOp::create(b, func.getLoc(), type,
-                                           b.getI64IntegerAttr(64));
-      }
+      Value &slot = scratches[home];
+      if (!slot)
+        slot = createScratch(func, home);
+      scratch = slot;
       packPanel(rewriter, op, *d, scratch);
     }
     tileOp(rewriter, op, plan, pack ? ToPack : CacheTiled);
+    if (pack)
+      for (linalg::LinalgOp block : collectStage(func, ToPack))
+        usePackedPanel(rewriter, block, scratch);
   }
-  for (linalg::LinalgOp op : collectStage(func, ToPack))
-    usePackedPanel(rewriter, op, scratch);
   canonicalize(func);
   for (linalg::LinalgOp op : collectStage(func, CacheTiled)) {
     std::optional<MatmulDims> dims = getMatmulDims(op);
@@ -648,6 +691,37 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
       return op->emitError("cannot tile this contraction for registers");
   }
   return success();
+}
+
+/// A packing buffer for the contractions in `home`. In the function's
+/// entry block: on the stack. In a parallel loop of a few iterations: one
+/// slot per iteration of a buffer in the entry block (which
+/// `tcc-plan-buffers` places in the static arena). Else on the heap, once
+/// per iteration. (The loop body must stay free of allocas: the
+/// alloca_scope they would need cannot hold the lowered loops.)
+Value TileAndVectorizePass::createScratch(func::FuncOp func, Block *home) {
+  int64_t strip = regTiles[1], rows = scratchSize() / strip;
+  Location loc = func.getLoc();
+  OpBuilder entry = OpBuilder::atBlockBegin(&func.getBody().front());
+  auto type = [&](int64_t count) {
+    return MemRefType::get({count * rows, strip}, entry.getF32Type());
+  };
+  if (home == &func.getBody().front())
+    return memref::AllocaOp::create(entry, loc, type(1),
+                                    entry.getI64IntegerAttr(64));
+  auto par = cast<scf::ParallelOp>(home->getParentOp());
+  std::optional<int64_t> count =
+      par.getNumLoops() == 1 ? getConstantIntValue(par.getUpperBound()[0])
+                             : std::nullopt;
+  OpBuilder b = OpBuilder::atBlockBegin(home);
+  if (!count || *count > kMaxScratchSlots ||
+      getConstantIntValue(par.getLowerBound()[0]) != 0 ||
+      getConstantIntValue(par.getStep()[0]) != 1)
+    return memref::AllocOp::create(b, loc, type(1), b.getI64IntegerAttr(64));
+  Value all = memref::AllocOp::create(entry, loc, type(*count),
+                                      entry.getI64IntegerAttr(64));
+  return block(b, loc, all, mulIndex(b, loc, par.getInductionVars()[0], rows),
+               b.getIndexAttr(0), rows, strip);
 }
 
 /// Copies the K x N panel of B that `op` reads into `scratch`, as N/W

@@ -111,3 +111,61 @@ func.func @packed_matmul(%a: memref<96x32xf32>, %b: memref<32x64xf32>, %c: memre
   linalg.matmul ins(%a, %b : memref<96x32xf32>, memref<32x64xf32>) outs(%c : memref<96x64xf32>)
   return
 }
+
+// -----
+
+// M is one block of 64 rows, N four cache tiles of 256: the threads share
+// the N tiles (one fork for the op), and each packs its own panels into its
+// own slot of a buffer (which tcc-plan-buffers puts in the arena; allocas
+// in the loop would need an alloca_scope). The M blocks stay serial.
+// CHECK-LABEL: func.func @n_parallel_matmul
+// CHECK:         %[[ALL:.*]] = memref.alloc() {alignment = 64 : i64} : memref<16384x16xf32>
+// CHECK:         scf.parallel (%[[N:.*]]) = (%c0) to (%c4) step (%c1) {
+// CHECK:           %[[ROW:.*]] = arith.muli %[[N]], %c4096
+// CHECK:           %[[SCRATCH:.*]] = memref.subview %[[ALL]][%[[ROW]], 0] [4096, 16] [1, 1]
+// CHECK-NOT:       scf.parallel
+// CHECK:           scf.for %{{.*}} = %c0 to %c16 step %c1 {
+// CHECK:             memref.subview %[[SCRATCH]]
+// CHECK:           vector.fma
+// CHECK:         scf.reduce
+// OMP-LABEL: llvm.func @n_parallel_matmul
+// OMP:         omp.parallel {
+// OMP:           omp.wsloop {
+// OMP:             llvm.intr.fmuladd
+func.func @n_parallel_matmul(%a: memref<64x64xf32>, %b: memref<64x1024xf32>, %c: memref<64x1024xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x64xf32>, memref<64x1024xf32>) outs(%c : memref<64x1024xf32>)
+  return
+}
+
+// -----
+
+// 17 N tiles: more than the buffer slots, so each iteration allocates its
+// own buffer on the heap (freed by the deallocation pipeline).
+// CHECK-LABEL: func.func @many_n_tiles
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%c17) step (%c1) {
+// CHECK:           memref.alloc() {alignment = 64 : i64} : memref<4096x16xf32>
+// CHECK:           vector.fma
+// OMP-LABEL: llvm.func @many_n_tiles
+// OMP:         omp.parallel {
+// OMP:           omp.wsloop {
+// OMP:             llvm.call @malloc
+// OMP:             llvm.intr.fmuladd
+// OMP:             llvm.call @free
+func.func @many_n_tiles(%a: memref<64x16xf32>, %b: memref<16x4352xf32>, %c: memref<64x4352xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x16xf32>, memref<16x4352xf32>) outs(%c : memref<64x4352xf32>)
+  return
+}
+
+// -----
+
+// M one block and N one cache tile (2*64*128*128 flops): N is split in two
+// tiles of 64 for the threads to share.
+// CHECK-LABEL: func.func @split_n_matmul
+// CHECK:         memref.alloc() {alignment = 64 : i64} : memref<8192x16xf32>
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1) {
+// CHECK:           scf.for %{{.*}} = %c0 to %c4 step %c1 {
+// CHECK:           vector.fma
+func.func @split_n_matmul(%a: memref<64x128xf32>, %b: memref<128x128xf32>, %c: memref<64x128xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x128xf32>) outs(%c : memref<64x128xf32>)
+  return
+}

@@ -19,19 +19,25 @@ def TileAndVectorizePass
        loops (batch, N, K), so that panel of B stays in cache;
     2. within one, blocks of M rows (`cache-tiles` M) of A streaming past
        the panel. For plain matmuls with at least 48 rows the panel is
-       first packed (`pack`) into a scratch buffer on the stack, as column
-       strips of K x 16, so register tiles read B contiguously;
+       first packed (`pack`) into a scratch buffer, as column strips of
+       K x 16, so register tiles read B contiguously (on the stack; in a
+       parallel loop of at most 16 iterations, one slot per iteration of a
+       buffer that `tcc-plan-buffers` puts in the arena; else on the heap);
     3. register tiles (`register-tiles` = M,N,K), loops (N, M, K).
     A register tile becomes a `vector.contract`, lowered to outer products
     (one FMA per row of the tile); the accumulator tile of C is read before
     and written after the K loop (hoisted), so it lives in registers, and
     the K loop is unrolled by 4.
 
-    Threads: the M blocks of a cache tile form an `scf.parallel` (lowered
-    to OpenMP by `convert-scf-to-openmp`) when the cache tile has at least
-    `min-parallel-flops` flops; batch loops are the parallel loop instead
-    when there are any. K is never split across threads, so every sum is
-    computed in the same order whatever the thread count. A fork/join of
+    Threads: contractions of at least `min-parallel-flops` flops run one
+    loop as an `scf.parallel` (lowered to OpenMP by
+    `convert-scf-to-openmp`): the batch loops if there are any; else the
+    N cache tiles when they divide evenly among threads (an even count or
+    at least 8) or M is a single block (a single N tile is then split in
+    two): one fork per op, each thread packing its own panels; else the M
+    blocks of each cache tile with at least `min-parallel-flops` flops,
+    forked after the panel is packed. K is never split across threads, so
+    every sum is computed in the same order whatever the thread count. A fork/join of
     libomp's team costs a few microseconds; the default threshold (1 MFLOP,
     about 20 us on one core) keeps that overhead small.
 
