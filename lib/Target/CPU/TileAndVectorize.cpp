@@ -62,6 +62,30 @@ bool hasStaticF32Buffers(linalg::LinalgOp op) {
   return true;
 }
 
+/// True for the elementwise path: static memrefs of f32, i32 or i64, at
+/// least one of them f32 (pooling's argmax and its gradient mix f32 values
+/// with i64 indices). Purely integer ops stay scalar; i1/i8 memrefs too
+/// (a vector<Nxi1> store packs bits where the memref holds a byte each).
+bool hasStaticElementwiseBuffers(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics())
+    return false;
+  bool anyF32 = false;
+  for (Value v : op->getOperands()) {
+    Type t = v.getType();
+    if (auto memref = dyn_cast<MemRefType>(t)) {
+      if (!memref.hasStaticShape())
+        return false;
+      t = memref.getElementType();
+    }
+    anyF32 |= t.isF32();
+    auto integer = dyn_cast<IntegerType>(t);
+    if (!t.isF32() &&
+        !(integer && (integer.getWidth() == 32 || integer.getWidth() == 64)))
+      return false;
+  }
+  return anyF32;
+}
+
 void setStage(Operation *op, Stage stage) {
   op->setAttr(kStageAttr,
               IntegerAttr::get(IntegerType::get(op->getContext(), 64), stage));
@@ -781,7 +805,8 @@ LogicalResult TileAndVectorizePass::tileElementwise(func::FuncOp func) {
   SmallVector<linalg::LinalgOp> todo;
   func.walk([&](linalg::LinalgOp op) {
     if (op->hasAttr(kStageAttr) || op.getNumLoops() == 0 ||
-        !hasStaticF32Buffers(op) || linalg::isaContractionOpInterface(op) ||
+        !hasStaticElementwiseBuffers(op) ||
+        linalg::isaContractionOpInterface(op) ||
         isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
         failed(linalg::vectorizeOpPrecondition(op)))
       return;
@@ -817,7 +842,7 @@ void TileAndVectorizePass::vectorizeTiles(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
   for (linalg::LinalgOp op : collectStage(func, RegisterTiled)) {
     op->removeAttr(kStageAttr);
-    if (!hasStaticF32Buffers(op) ||
+    if (!hasStaticElementwiseBuffers(op) ||
         failed(linalg::vectorizeOpPrecondition(op)))
       continue;
     rewriter.setInsertionPoint(op);

@@ -41,7 +41,8 @@ def TileAndVectorizePass
     libomp's team costs a few microseconds; the default threshold (1 MFLOP,
     about 20 us on one core) keeps that overhead small.
 
-    Other f32 linalg ops with static shapes that the upstream vectorizer
+    Other linalg ops with static shapes on f32 buffers (i32/i64 buffers
+    beside f32 ones too, as pooling's argmax and gradient have) that the upstream vectorizer
     accepts (elementwise generics, fills, transposes, reductions) are tiled
     to `vector-width` along the innermost loop (1 along the others), peeled,
     and vectorized; when the outermost loop is parallel and the op covers at
