@@ -241,6 +241,25 @@ def FormKernelsPass : Pass<"tcc-form-kernels", "::mlir::func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def CloneFillInitsPass : Pass<"tcc-clone-fill-inits", "::mlir::func::FuncOp"> {
+  let summary = "Give each destination-style op its own filled init tensor";
+  let description = [{
+    CSE merges identical `linalg.fill`s, so every contraction (and
+    reduction) of a function ends up accumulating into one shared zero
+    tensor. One-shot bufferization must then keep that tensor intact for
+    its other readers: it allocates one zero buffer and copies it into each
+    accumulator (a `memref.copy` of the whole output per matmul). This pass
+    runs just before bufferization and gives every use of a fill as the
+    init (DPS "outs" operand) of another op a fill of its own, cloned right
+    before that op together with the `tensor.empty` it fills; the fill then
+    bufferizes into the op's own output buffer (a memset, no copy, and a
+    pattern later passes can fold into the op). Fills used as inputs keep
+    the original.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def InPlaceOutParamsPass
     : Pass<"tcc-in-place-out-params", "::mlir::func::FuncOp"> {
   let summary = "Write results into their out-params, safely aliasing inputs";

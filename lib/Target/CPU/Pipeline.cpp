@@ -27,6 +27,8 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createFormKernelsPass());
   pm.addNestedPass<func::FuncOp>(createCollapseContractionDimsPass());
+  // Each accumulator its own zero fill, not a copy of a shared one.
+  pm.addNestedPass<func::FuncOp>(createCloneFillInitsPass());
 
   // Buffers: the caller owns inputs and outputs; results become out-params.
   bufferization::OneShotBufferizePassOptions bufferize;
