@@ -55,17 +55,6 @@ static Value createInferred(NodeContext &ctx, Args &&...args) {
   return ctx.b.create(state)->getResult(0);
 }
 
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-static std::string describe(ArrayRef<int64_t> v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
 /// Reads an INTS attribute of exactly `n` values, or `dflt` repeated when it
 /// is absent. `minValue` is the smallest allowed value.
 static FailureOr<SmallVector<int64_t>> intsAttr(NodeContext &ctx,
@@ -81,7 +70,7 @@ static FailureOr<SmallVector<int64_t>> intsAttr(NodeContext &ctx,
     return failure();
   }
   if (llvm::any_of(*v, [&](int64_t x) { return x < minValue; })) {
-    (void)ctx.error("attribute '" + name + "' = " + describe(*v) +
+    (void)ctx.error("attribute '" + name + "' = " + formatShape(*v) +
                     " has a value below " + Twine(minValue));
     return failure();
   }
@@ -160,9 +149,9 @@ static LogicalResult importGemm(NodeContext &ctx) {
     ArrayRef<int64_t> outShape = typeOf(r).getShape();
     auto bcast = broadcastShapes(typeOf(c).getShape(), outShape);
     if (failed(bcast) || ArrayRef<int64_t>(*bcast) != outShape)
-      return ctx.error("C of shape " + describe(typeOf(c).getShape()) +
+      return ctx.error("C of shape " + formatShape(typeOf(c).getShape()) +
                        " does not broadcast to the result shape " +
-                       describe(outShape));
+                       formatShape(outShape));
     if (typeOf(c).getElementType() != el)
       return ctx.error("C has a different element type from A and B");
     if (beta != 1.0f)
@@ -303,17 +292,15 @@ static FailureOr<EinsumPlan> planEinsum(NodeContext &ctx, StringRef equation,
 }
 
 static LogicalResult importEinsum(NodeContext &ctx) {
-  SmallVector<Value> inputs;
-  SmallVector<RankedTensorType> types;
-  for (size_t i = 0; i < ctx.numInputs(); ++i) {
-    Value v = ctx.input(i);
-    if (!v)
-      return failure();
-    inputs.push_back(v);
-    types.push_back(typeOf(v));
-  }
+  auto operands = ctx.allInputs(/*minCount=*/0);
+  if (failed(operands))
+    return failure();
+  SmallVector<Value> &inputs = *operands;
   if (inputs.empty())
     return ctx.error("needs at least one input");
+  SmallVector<RankedTensorType> types;
+  for (Value v : inputs)
+    types.push_back(typeOf(v));
   if (!ctx.hasAttr("equation"))
     return ctx.error("attribute 'equation' is required");
   std::string equation = ctx.attrString("equation", "");
@@ -387,9 +374,9 @@ static FailureOr<Window> readWindow(NodeContext &ctx, ArrayRef<int64_t> in,
   Window w;
   if (auto ks = ctx.attrInts("kernel_shape")) {
     if (!kernel.empty() && ArrayRef<int64_t>(*ks) != kernel)
-      return ctx.error("attribute 'kernel_shape' = " + describe(*ks) +
+      return ctx.error("attribute 'kernel_shape' = " + formatShape(*ks) +
                        " does not match the weight's spatial shape " +
-                       describe(kernel));
+                       formatShape(kernel));
   } else if (kernel.empty()) {
     return ctx.error("attribute 'kernel_shape' is required");
   }
@@ -421,7 +408,7 @@ static Value addChannelBias(NodeContext &ctx, Value r, Value bias) {
   auto rt = typeOf(r), bt = typeOf(bias);
   int64_t m = rt.getDimSize(1);
   if (bt.getRank() != 1 || bt.getDimSize(0) != m) {
-    (void)ctx.error("bias B of shape " + describe(bt.getShape()) +
+    (void)ctx.error("bias B of shape " + formatShape(bt.getShape()) +
                     " does not match the " + Twine(m) + " output channels");
     return {};
   }
@@ -504,7 +491,7 @@ static LogicalResult resolveTransposePadding(NodeContext &ctx,
     if (s.size() == k + 2)
       s = s.drop_front(2);
     if (s.size() != k || llvm::any_of(s, [](int64_t d) { return d <= 0; }))
-      return ctx.error("attribute 'output_shape' = " + describe(*outShape) +
+      return ctx.error("attribute 'output_shape' = " + formatShape(*outShape) +
                        " does not give " + Twine(k) + " positive sizes");
     target.assign(s.begin(), s.end());
   } else {
@@ -538,9 +525,9 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
   Window win;
   if (auto ks = ctx.attrInts("kernel_shape"))
     if (ArrayRef<int64_t>(*ks) != ArrayRef<int64_t>(kernel))
-      return ctx.error("attribute 'kernel_shape' = " + describe(*ks) +
+      return ctx.error("attribute 'kernel_shape' = " + formatShape(*ks) +
                        " does not match the weight's spatial shape " +
-                       describe(kernel));
+                       formatShape(kernel));
   win.kernel = kernel;
   auto strides = intsAttr(ctx, "strides", k, 1, 1);
   auto dilations = intsAttr(ctx, "dilations", k, 1, 1);
@@ -593,7 +580,8 @@ static Value toColumnMajor(NodeContext &ctx, Value flat,
   for (int64_t d : spatial) {
     row /= d;
     Value coord = mod(divBy(flat, row), d);
-    result = AddOp::create(b, loc, result, MulOp::create(b, loc, coord, c(col)));
+    result =
+        AddOp::create(b, loc, result, MulOp::create(b, loc, coord, c(col)));
     col *= d;
   }
   return result;
@@ -619,7 +607,7 @@ template <typename PoolOp> static LogicalResult importPool(NodeContext &ctx) {
   for (size_t i = 0, k = in->size(); i < k; ++i) {
     int64_t span = (win->kernel[i] - 1) * win->dilations[i] + 1;
     if (win->padding[i] >= span || win->padding[i + k] >= span)
-      return ctx.error("attribute 'pads' = " + describe(win->padding) +
+      return ctx.error("attribute 'pads' = " + formatShape(win->padding) +
                        " must be smaller than the window");
   }
   bool ceilMode = ctx.attrInt("ceil_mode", 0) != 0;

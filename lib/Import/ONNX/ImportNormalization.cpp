@@ -18,15 +18,9 @@ using namespace mlir::tcc::onnx_import;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-static Type elemTypeOf(Value v) { return typeOf(v).getElementType(); }
-
 /// Fails with a diagnostic unless `v` holds floating-point elements.
 static LogicalResult requireFloat(NodeContext &nc, Value v, StringRef what) {
-  if (isa<FloatType>(elemTypeOf(v)))
+  if (isa<FloatType>(elementTypeOf(v)))
     return success();
   return nc.error(what + " must have a floating-point element type");
 }
@@ -73,7 +67,7 @@ static Value mean(NodeContext &nc, Value x, ArrayRef<int64_t> axes,
   Value sum = reduce<ReduceSumOp>(nc, x, axes, keep);
   if (n == 1)
     return sum;
-  return DivOp::create(nc.b, nc.loc, sum, nc.scalar(elemTypeOf(x), n));
+  return DivOp::create(nc.b, nc.loc, sum, nc.scalar(elementTypeOf(x), n));
 }
 
 static Value sub(NodeContext &nc, Value a, Value b) {
@@ -95,7 +89,7 @@ static Value standardize(NodeContext &nc, Value x, ArrayRef<int64_t> axes,
   Value m = mean(nc, x, axes, /*keep=*/true);
   Value d = sub(nc, x, m);
   Value var = mean(nc, mul(nc, d, d), axes, /*keep=*/true);
-  Value eps = nc.scalar(elemTypeOf(x), epsilon);
+  Value eps = nc.scalar(elementTypeOf(x), epsilon);
   Value invStd = RsqrtOp::create(nc.b, nc.loc, add(nc, var, eps));
   if (meanOut)
     *meanOut = m;
@@ -264,7 +258,8 @@ static Value buildReduction(NodeContext &nc, ReduceKind kind, Value x,
     // log(sum(exp(x - m))) + m with m the maximum, so exp cannot overflow.
     Value m = reduce<ReduceMaxOp>(nc, x, axes, /*keep=*/true);
     Value e = ExpOp::create(b, nc.loc, sub(nc, x, m));
-    Value lse = LogOp::create(b, nc.loc, reduce<ReduceSumOp>(nc, e, axes, keep));
+    Value lse =
+        LogOp::create(b, nc.loc, reduce<ReduceSumOp>(nc, e, axes, keep));
     return add(nc, lse, keep ? m : nc.reshape(m, typeOf(lse).getShape()));
   }
   }
@@ -278,9 +273,10 @@ static LogicalResult importReduce(NodeContext &nc) {
     return failure();
   if (needsFloat(kind) && failed(requireFloat(nc, x, "the input")))
     return failure();
-  if (elemTypeOf(x).isInteger(1))
+  if (elementTypeOf(x).isInteger(1))
     return nc.error("boolean inputs are not supported");
-  FailureOr<SmallVector<int64_t>> axes = reductionAxes(nc, kind, typeOf(x).getRank());
+  FailureOr<SmallVector<int64_t>> axes =
+      reductionAxes(nc, kind, typeOf(x).getRank());
   if (failed(axes))
     return failure();
   bool keep = nc.attrInt("keepdims", 1) != 0;
@@ -347,7 +343,7 @@ static FailureOr<int64_t> channelsOf(NodeContext &nc, Value x) {
 static Value updatedRunningStat(NodeContext &nc, size_t input, Value batchStat,
                                 double momentum, double factor = 1.0) {
   Value running = nc.input(input);
-  Type t = elemTypeOf(running);
+  Type t = elementTypeOf(running);
   Value batch = nc.convert(
       nc.reshape(batchStat, typeOf(running).getShape()), t);
   return add(nc, mul(nc, running, nc.scalar(t, momentum)),
@@ -391,7 +387,7 @@ static LogicalResult importBatchNormalization(NodeContext &nc) {
   if (nc.opset < 9 && nc.attrInt("spatial", 1) == 0)
     return nc.error("spatial=0 (per-activation statistics) is not supported");
   int64_t rank = typeOf(x).getRank();
-  Type et = elemTypeOf(x);
+  Type et = elementTypeOf(x);
   double epsilon = nc.attrFloat("epsilon", 1e-5f);
   double momentum = nc.attrFloat("momentum", 0.9f);
   // From opset 14 the mode is an attribute; before, asking for the running
@@ -446,7 +442,7 @@ static LogicalResult importInstanceNormalization(NodeContext &nc) {
   if (failed(channels))
     return failure();
   int64_t rank = typeOf(x).getRank();
-  Type et = elemTypeOf(x);
+  Type et = elementTypeOf(x);
   FailureOr<Value> scale = perChannel(nc, 1, rank, *channels, et, "scale");
   FailureOr<Value> bias = perChannel(nc, 2, rank, *channels, et, "B");
   if (failed(scale) || failed(bias))
@@ -487,7 +483,7 @@ static LogicalResult importLayerNormalization(NodeContext &nc) {
   Value normalized =
       standardize(nc, nc.convert(x, *stash), axes,
                   nc.attrFloat("epsilon", 1e-5f), &meanV, nullptr, &invStd);
-  Type et = elemTypeOf(x);
+  Type et = elementTypeOf(x);
   Value scale = nc.input(1);
   if (!scale)
     return failure();

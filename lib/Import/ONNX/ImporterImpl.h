@@ -70,6 +70,9 @@ public:
   /// The SSA value of input `i` (materializing a known constant); null after
   /// an error if the input is absent.
   Value input(size_t i);
+  /// The SSA values of all inputs; fails with an error if there are fewer
+  /// than `minCount` or one is absent.
+  FailureOr<SmallVector<Value>> allInputs(size_t minCount = 1);
   RankedTensorType inputType(size_t i);
   /// The value of input `i` if known at import time (constant, folded, or a
   /// specialized graph input), else null.
@@ -122,15 +125,30 @@ public:
 using ImportFn = LogicalResult (*)(NodeContext &);
 using ImportTable = llvm::StringMap<ImportFn>;
 
+// One registration function per op family (Import*.cpp); getImportTable in
+// ONNXImporter.cpp calls them all.
 void registerElementwiseImporters(ImportTable &table);
+void registerActivationImporters(ImportTable &table);
 void registerNNImporters(ImportTable &table);
 void registerShapeImporters(ImportTable &table);
+void registerIndexingImporters(ImportTable &table);
+void registerDataMovementImporters(ImportTable &table);
 void registerNormalizationImporters(ImportTable &table);
 
 /// Converts between ONNX element types (TensorProto::DataType) and tcc's.
 std::optional<DType> dtypeFromONNX(int32_t onnxType);
 Type elementTypeOf(MLIRContext *ctx, DType t);
 std::optional<DType> dtypeOf(Type elementType);
+
+/// The ranked tensor type of an imported value (every one has one).
+inline RankedTensorType typeOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+inline Type elementTypeOf(Value v) { return typeOf(v).getElementType(); }
+inline ArrayRef<int64_t> shapeOf(Value v) { return typeOf(v).getShape(); }
+
+/// "[2, 3]": a shape or list of integers, for diagnostics.
+std::string formatShape(ArrayRef<int64_t> shape);
 
 /// Checks a node's attributes and input/output counts against ONNX's op
 /// schema for `opset`; returns an error message, or "" if it conforms.

@@ -104,6 +104,19 @@ Value NodeContext::input(size_t i) {
   return e.value;
 }
 
+FailureOr<SmallVector<Value>> NodeContext::allInputs(size_t minCount) {
+  if (numInputs() < minCount)
+    return error("expects at least " + Twine(minCount) + " inputs");
+  SmallVector<Value> vs;
+  for (size_t i = 0; i < numInputs(); ++i) {
+    Value v = input(i);
+    if (!v)
+      return failure();
+    vs.push_back(v);
+  }
+  return vs;
+}
+
 RankedTensorType NodeContext::inputType(size_t i) {
   Value v = input(i);
   return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
@@ -274,8 +287,11 @@ static const ImportTable &getImportTable() {
   static const ImportTable table = [] {
     ImportTable t;
     registerElementwiseImporters(t);
+    registerActivationImporters(t);
     registerNNImporters(t);
     registerShapeImporters(t);
+    registerIndexingImporters(t);
+    registerDataMovementImporters(t);
     registerNormalizationImporters(t);
     return t;
   }();
@@ -290,7 +306,7 @@ std::vector<std::string> mlir::tcc::getSupportedONNXOps() {
   return ops;
 }
 
-static std::string describeShape(ArrayRef<int64_t> shape) {
+std::string mlir::tcc::onnx_import::formatShape(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
     s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -574,9 +590,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
           for (const auto &d : dims)
             declared.push_back(d.has_dim_value() ? d.dim_value() : -1);
           (void)fileError("inconsistent shape for graph output '" + out.name() +
-                          "': the model declares " + describeShape(declared) +
+                          "': the model declares " + formatShape(declared) +
                           " but the graph computes " +
-                          describeShape(type.getShape()));
+                          formatShape(type.getShape()));
           return nullptr;
         }
       }
