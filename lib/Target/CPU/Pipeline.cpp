@@ -51,6 +51,7 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 
   // Vector code for contractions and elementwise ops; loops for the rest.
+  pm.addNestedPass<func::FuncOp>(createVectorizeRowReductionsPass());
   pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass());
   // No allocation left in the steps: one static arena per function. After
   // vectorization, whose hoisting of accumulators out of loops needs

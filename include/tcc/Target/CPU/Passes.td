@@ -82,6 +82,40 @@ def TileAndVectorizePass
   ];
 }
 
+def VectorizeRowReductionsPass
+    : Pass<"tcc-cpu-vectorize-row-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Vector accumulators for reductions along contiguous rows";
+  let description = [{
+    On buffers, before `tcc-cpu-tile-and-vectorize`: a `linalg.generic`
+    whose only reduction loop is the innermost one (softmax, norms and their
+    gradients), with static shapes, a row length that is a multiple of 8,
+    operands that are either read contiguously along the row or constant
+    along it, an elementwise body and `out = combine(out, x)` reductions
+    (addf, mulf, maximumf, minimumf, maxnumf, minnumf on f32), becomes a loop
+    over the rows whose body runs on 16- (or 8-) wide vectors: each
+    reduction accumulates lane-wise and is folded into its output once per
+    row by a pairwise shuffle tree; outputs written at every point are stored
+    per vector. Matrix products (contractions with M and N loops) are left
+    to the tiler. The first loop around the rows with more than one
+    iteration is an `scf.parallel` when the op covers at least
+    `min-parallel-elements` points. No linalg op is left for what it
+    rewrites.
+  }];
+  let options = [
+    Option<"minParallelElements", "min-parallel-elements", "int64_t",
+           "262144",
+           "Reductions over at least this many points share their rows "
+           "among threads (vectorized, a layer norm's 131072 points take "
+           "~10 us on one core: not worth a fork/join)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def CollapseContractionDimsPass
     : Pass<"tcc-cpu-collapse-contraction-dims", "::mlir::func::FuncOp"> {
   let summary = "Merge the contiguous loops of contraction generics";
