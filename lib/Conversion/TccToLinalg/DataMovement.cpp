@@ -353,6 +353,11 @@ struct ScatterAddToLoops : public OpConversionPattern<ScatterAddOp> {
     if (dim == 0)
       return op.emitError("scatter into an empty axis");
 
+    if (auto rows = rowIndices(op, rewriter)) {
+      rewriter.replaceOp(op, buildRowScatter(rewriter, loc, input, rows->first,
+                                             updates, axis, rows->second));
+      return success();
+    }
     SmallVector<Value> lbs, ubs, steps;
     for (int64_t size : updType.getShape()) {
       lbs.push_back(indexConst(rewriter, loc, 0));
@@ -375,6 +380,78 @@ struct ScatterAddToLoops : public OpConversionPattern<ScatterAddOp> {
         });
     rewriter.replaceOp(op, nest.results);
     return success();
+  }
+
+  /// When the indices broadcast a tensor of the same rank along trailing
+  /// dimensions after `axis` (an embedding gradient: one row index per
+  /// token, broadcast over the embedding), the (converted) tensor and the
+  /// first broadcast dimension: each index then moves a whole row.
+  static std::optional<std::pair<Value, int64_t>>
+  rowIndices(ScatterAddOp op, ConversionPatternRewriter &rewriter) {
+    auto bcast = op.getIndices().getDefiningOp<BroadcastToOp>();
+    if (!bcast)
+      return std::nullopt;
+    auto src = cast<RankedTensorType>(bcast.getInput().getType());
+    auto type = cast<RankedTensorType>(bcast.getType());
+    int64_t rank = type.getRank(), first = rank;
+    if (src.getRank() != rank || !src.hasStaticShape())
+      return std::nullopt;
+    while (first > op.getAxis() + 1 && src.getDimSize(first - 1) == 1 &&
+           type.getDimSize(first - 1) != 1)
+      --first;
+    if (first == rank)
+      return std::nullopt;
+    for (int64_t d = 0; d < first; ++d)
+      if (src.getDimSize(d) != type.getDimSize(d))
+        return std::nullopt;
+    return std::make_pair(rewriter.getRemappedValue(bcast.getInput()), first);
+  }
+
+  /// The loop nest over the dimensions before `first`, each iteration adding
+  /// one row of updates (dimensions `first`..) to the row its index names,
+  /// with a linalg.add on slices (vectorized; in place after bufferization).
+  /// Every output element gets its updates in the same order as the
+  /// element-wise loops.
+  static Value buildRowScatter(OpBuilder &rewriter, Location loc, Value input,
+                               Value indices, Value updates, int64_t axis,
+                               int64_t first) {
+    auto updType = cast<RankedTensorType>(updates.getType());
+    int64_t rank = updType.getRank();
+    int64_t dim = cast<RankedTensorType>(input.getType()).getDimSize(axis);
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t d = 0; d < first; ++d) {
+      lbs.push_back(indexConst(rewriter, loc, 0));
+      ubs.push_back(indexConst(rewriter, loc, updType.getDimSize(d)));
+      steps.push_back(indexConst(rewriter, loc, 1));
+    }
+    SmallVector<int64_t> rowShape(first, 1);
+    llvm::append_range(rowShape, updType.getShape().drop_front(first));
+    auto rowType = RankedTensorType::get(rowShape, updType.getElementType());
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{input},
+        [&](OpBuilder &b, Location l, ValueRange ivs,
+            ValueRange acc) -> scf::ValueVector {
+          SmallVector<OpFoldResult> at(ivs.begin(), ivs.end());
+          at.append(rank - first, b.getIndexAttr(0));
+          SmallVector<Value> idx(ivs);
+          idx.append(rank - first, indexConst(b, l, 0));
+          Value raw = tensor::ExtractOp::create(b, l, indices, idx);
+          SmallVector<OpFoldResult> to(at);
+          to[axis] = normalizeIndex(b, l, raw, dim);
+          SmallVector<OpFoldResult> sizes, ones(rank, b.getIndexAttr(1));
+          for (int64_t size : rowShape)
+            sizes.push_back(b.getIndexAttr(size));
+          Value old = tensor::ExtractSliceOp::create(b, l, rowType, acc[0], to,
+                                                     sizes, ones);
+          Value upd = tensor::ExtractSliceOp::create(b, l, rowType, updates,
+                                                     at, sizes, ones);
+          Value sum = linalg::AddOp::create(b, l, ValueRange{old, upd},
+                                            ValueRange{old})
+                          .getResult(0);
+          return {tensor::InsertSliceOp::create(b, l, sum, acc[0], to, sizes,
+                                                ones)};
+        });
+    return nest.results.front();
   }
 };
 

@@ -53,3 +53,27 @@ func.func @scatter_add_empty(%x: tensor<4x5xf32>, %i: tensor<0x5xi64>, %u: tenso
   %r = tcc.scatter_add %x, %i, %u {axis = 0 : i64} : (tensor<4x5xf32>, tensor<0x5xi64>, tensor<0x5xf32>) -> tensor<4x5xf32>
   return %r : tensor<4x5xf32>
 }
+
+// -----
+
+// Indices broadcast along the trailing dimensions (an embedding gradient:
+// one row index per token) move whole rows: one loop over the tokens, each
+// adding a row of updates with a linalg.add on slices; the broadcast index
+// tensor is not read.
+// CHECK-LABEL: func.func @scatter_add_rows
+// CHECK-SAME:    (%[[X:.*]]: tensor<5x8xf32>, %[[I:.*]]: tensor<6x1xi64>, %[[U:.*]]: tensor<6x8xf32>)
+// CHECK: %[[R:.*]] = scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[A:.*]] = %[[X]]) -> (tensor<5x8xf32>)
+// CHECK-NOT: scf.for
+// CHECK: %[[RAW:.*]] = tensor.extract %[[I]][%[[T]], %{{.*}}] : tensor<6x1xi64>
+// CHECK: %[[K:.*]] = arith.minsi
+// CHECK: %[[OLD:.*]] = tensor.extract_slice %[[A]][%[[K]], 0] [1, 8] [1, 1] : tensor<5x8xf32> to tensor<1x8xf32>
+// CHECK: %[[UPD:.*]] = tensor.extract_slice %[[U]][%[[T]], 0] [1, 8] [1, 1] : tensor<6x8xf32> to tensor<1x8xf32>
+// CHECK: %[[SUM:.*]] = linalg.add ins(%[[OLD]], %[[UPD]] : tensor<1x8xf32>, tensor<1x8xf32>) outs(%[[OLD]] : tensor<1x8xf32>)
+// CHECK: %[[NEW:.*]] = tensor.insert_slice %[[SUM]] into %[[A]][%[[K]], 0] [1, 8] [1, 1]
+// CHECK: scf.yield %[[NEW]]
+// CHECK: return %[[R]]
+func.func @scatter_add_rows(%x: tensor<5x8xf32>, %i: tensor<6x1xi64>, %u: tensor<6x8xf32>) -> tensor<5x8xf32> {
+  %b = tcc.broadcast_to %i : tensor<6x1xi64> to tensor<6x8xi64>
+  %r = tcc.scatter_add %x, %b, %u {axis = 0 : i64} : (tensor<5x8xf32>, tensor<6x8xi64>, tensor<6x8xf32>) -> tensor<5x8xf32>
+  return %r : tensor<5x8xf32>
+}
