@@ -11,6 +11,12 @@ markdown table: square sizes, then the reference workloads' GEMM shapes.
 
   /usr/bin/python3 bench/gemm.py [--build DIR] [--sizes 128,...,2048]
                                  [--workloads mlp,cnn,gpt] [--threads 1]
+                                 [--shapes 128x512x784^T,...] [--transpose-b]
+
+A shape MxNxK^T (or every shape, with --transpose-b) reads B as an N x K
+array (C = A.B^T: a weight of x.W^T, the attention's k^T): a
+`linalg.matmul` whose indexing map transposes B, as tcc lowers a matmul of a
+transposed operand.
 """
 import argparse
 import ctypes
@@ -52,11 +58,30 @@ GPT_SHAPES = [(1024, 384, 128, "qkv fwd"), (1024, 128, 384, "qkv dX"),
 WORKLOAD_SHAPES = {"mlp": MLP_SHAPES, "cnn": CNN_SHAPES, "gpt": GPT_SHAPES}
 
 
-def matmul_mlir(m, n, k):
+def matmul_mlir(m, n, k, tb=False):
+    if tb:
+        return matmul_bt_mlir(m, n, k)
     return f"""func.func @mm(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>)
     -> tensor<{m}x{n}xf32> {{
   %c = tcc.matmul %a, %b : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>)
       -> tensor<{m}x{n}xf32>
+  return %c : tensor<{m}x{n}xf32>
+}}
+"""
+
+
+def matmul_bt_mlir(m, n, k):
+    """C = A.B^T with B given as N x K, read through the indexing map."""
+    return f"""func.func @mm(%a: tensor<{m}x{k}xf32>, %b: tensor<{n}x{k}xf32>)
+    -> tensor<{m}x{n}xf32> {{
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{m}x{n}xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  %c = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
+                                      affine_map<(m, n, k) -> (n, k)>,
+                                      affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : tensor<{m}x{k}xf32>, tensor<{n}x{k}xf32>)
+      outs(%f : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
   return %c : tensor<{m}x{n}xf32>
 }}
 """
@@ -68,18 +93,23 @@ def run(cmd):
         sys.exit(f"gemm.py: {' '.join(cmd)} failed:\n{r.stderr}")
 
 
-def build_library(tcc_opt, workdir, m, n, k):
+def build_library(tcc_opt, workdir, m, n, k, tb=False):
     """tcc IR -> LLVM dialect (tcc-opt) -> object (opt, llc) -> .so."""
-    base = os.path.join(workdir, f"mm_{m}x{n}x{k}")
+    base = os.path.join(workdir, f"mm_{m}x{n}x{k}" + ("t" if tb else ""))
     with open(base + ".mlir", "w") as f:
-        f.write(matmul_mlir(m, n, k))
+        f.write(matmul_mlir(m, n, k, tb))
     run([tcc_opt, base + ".mlir",
          "--tcc-cpu-pipeline", "-o", base + ".llvm.mlir"])
     run([f"{LLVM_BIN}/mlir-translate", "--mlir-to-llvmir",
          base + ".llvm.mlir", "-o", base + ".ll"])
-    run([f"{LLVM_BIN}/opt", "-O3", "-mcpu=native", base + ".ll",
+    # The host triple, as tcc's object emitter sets it: without one, LLVM
+    # knows no C library and expands memcpy into a byte-at-a-time loop.
+    triple = subprocess.run([f"{LLVM_BIN}/llvm-config", "--host-target"],
+                            capture_output=True, text=True).stdout.strip()
+    target = [f"-mtriple={triple}"] if triple else []
+    run([f"{LLVM_BIN}/opt", "-O3", "-mcpu=native", *target, base + ".ll",
          "-o", base + ".bc"])
-    run([f"{LLVM_BIN}/llc", "-O3", "-mcpu=native", "-filetype=obj",
+    run([f"{LLVM_BIN}/llc", "-O3", "-mcpu=native", *target, "-filetype=obj",
          "--relocation-model=pic", base + ".bc", "-o", base + ".o"])
     link = ["cc", "-shared", base + ".o", "-o", base + ".so"]
     if uses_openmp(base + ".o"):
@@ -117,12 +147,14 @@ def bench(fn, min_time=0.2, repeats=3):
     return best
 
 
-def time_tcc(lib_path, m, n, k, rng):
+def time_tcc(lib_path, m, n, k, rng, tb=False):
     lib = ctypes.CDLL(lib_path)
     a = rng.standard_normal((m, k), dtype=np.float32)
-    b = rng.standard_normal((k, n), dtype=np.float32)
-    c = np.zeros((m, n), np.float32)
-    args = memref_args(a) + memref_args(b) + memref_args(c)
+    bt = rng.standard_normal((n, k), dtype=np.float32) if tb else None
+    b = bt.T if tb else rng.standard_normal((k, n), dtype=np.float32)
+    # NaN: the result must not depend on what the output held.
+    c = np.full((m, n), np.nan, np.float32)
+    args = memref_args(a) + memref_args(bt if tb else b) + memref_args(c)
     types = [ctypes.c_void_p, ctypes.c_void_p] + [ctypes.c_int64] * 5
     lib.mm.argtypes = types * 3
     lib.mm.restype = None
@@ -138,9 +170,10 @@ import sys, time, numpy as np
 sys.path.insert(0, {here!r})
 from gemm import bench
 rng = np.random.default_rng(0)
-for m, n, k in {shapes!r}:
+for m, n, k, tb in {shapes!r}:
     a = rng.standard_normal((m, k), dtype=np.float32)
-    b = rng.standard_normal((k, n), dtype=np.float32)
+    b = (rng.standard_normal((n, k), dtype=np.float32).T if tb else
+         rng.standard_normal((k, n), dtype=np.float32))
     c = np.empty((m, n), np.float32)
     print(bench(lambda: np.matmul(a, b, out=c)))
 """
@@ -156,6 +189,16 @@ def time_numpy(shapes, threads):
     return [float(x) for x in out.split()]
 
 
+def parse_shape(text):
+    """MxNxK or MxNxK^T (B given as N x K) -> (m, n, k, transposed)."""
+    tb = text.endswith("^T")
+    try:
+        m, n, k = (int(x) for x in text[:-2 if tb else None].split("x"))
+    except ValueError:
+        sys.exit(f"gemm.py: bad shape '{text}' (MxNxK or MxNxK^T)")
+    return m, n, k, tb
+
+
 def parse_shapes(args):
     shapes = [(n, n, n, "square") for n in map(int, filter(None, args.sizes.split(",")))]
     names = [w for w in args.workloads.split(",") if w]
@@ -165,6 +208,9 @@ def parse_shapes(args):
         if w not in WORKLOAD_SHAPES:
             sys.exit(f"gemm.py: unknown workload '{w}' (mlp, cnn, gpt)")
         shapes += [(m, n, k, f"{w} {what}") for m, n, k, what in WORKLOAD_SHAPES[w]]
+    shapes = [(m, n, k, args.transpose_b, what) for m, n, k, what in shapes]
+    for text in filter(None, args.shapes.split(",")):
+        shapes.append(parse_shape(text) + ("given",))
     return shapes
 
 
@@ -176,6 +222,10 @@ def main():
     p.add_argument("--workloads", default="mlp,cnn,gpt",
                    help="the GEMM shapes of these reference workloads ('' for none)")
     p.add_argument("--mlp", action="store_true", help="same as adding mlp to --workloads")
+    p.add_argument("--shapes", default="",
+                   help="more shapes, MxNxK or MxNxK^T (B given as N x K), comma-separated")
+    p.add_argument("--transpose-b", action="store_true",
+                   help="give B as N x K in the --sizes and --workloads shapes")
     p.add_argument("--threads", type=int, default=1,
                    help="OMP_NUM_THREADS for tcc's code (used if it has OpenMP loops)")
     args = p.parse_args()
@@ -191,16 +241,16 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         # A snapshot: a rebuild of the tree during the run cannot disturb it.
         tcc_opt = shutil.copy2(os.path.join(args.build, "bin", "tcc-opt"), workdir)
-        for m, n, k, what in shapes:
-            lib = build_library(tcc_opt, workdir, m, n, k)
+        for m, n, k, tb, what in shapes:
+            lib = build_library(tcc_opt, workdir, m, n, k, tb)
             openmp.append(uses_openmp(lib[:-3] + ".o"))
             # One shape at a time, all sides back to back: machine noise
             # hits them alike.
-            t = time_tcc(lib, m, n, k, rng)
-            [t1], [t2] = time_numpy([(m, n, k)], 1), time_numpy([(m, n, k)], 2)
+            t = time_tcc(lib, m, n, k, rng, tb)
+            [t1], [t2] = (time_numpy([(m, n, k, tb)], threads) for threads in (1, 2))
             ts = t1 if args.threads == 1 else t2
             gf = lambda s: 2.0 * m * n * k / s / 1e9
-            rows.append(f"| {m}x{n}x{k} | {what} | {t * 1e3:.3f} | {gf(t):.1f} | "
+            rows.append(f"| {m}x{n}x{k}{'^T' if tb else ''} | {what} | {t * 1e3:.3f} | {gf(t):.1f} | "
                         f"{gf(t1):.1f} | {gf(t2):.1f} | {ts / t:.2f} |")
             print(rows[-1], file=sys.stderr, flush=True)
     threaded = ("OpenMP, OMP_NUM_THREADS=%d" % args.threads if all(openmp) else

@@ -10,6 +10,9 @@
 
 #include "tcc/Target/CPU/Passes.h"
 
+#include "Accumulators.h"
+#include "PackPanels.h"
+
 #include <array>
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -33,6 +36,7 @@ namespace mlir::tcc {
 } // namespace mlir::tcc
 
 using namespace mlir;
+using namespace mlir::tcc::cpu;
 
 namespace {
 
@@ -139,6 +143,9 @@ tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(tiled))
     return failure();
   setStage(tiled->op, next);
+  // The register tile's K loop (innermost) starts from the output's fill.
+  if (Attribute init = op->getAttr(kInitAttr); init && !tiled->loops.empty())
+    tiled->loops.back()->setAttr(kInitAttr, init);
   rewriter.eraseOp(op);
   for (Operation *loop : llvm::reverse(tiled->loops)) {
     auto forOp = dyn_cast<scf::ForOp>(loop);
@@ -148,12 +155,6 @@ tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
   }
   return SmallVector<Operation *>(tiled->loops.begin(), tiled->loops.end());
 }
-
-/// The loop dimensions of a contraction that the register tile spans: the
-/// output's innermost M and N dimensions and the innermost K dimension.
-struct MatmulDims {
-  unsigned m, n, k;
-};
 
 std::optional<MatmulDims> getMatmulDims(linalg::LinalgOp op) {
   if (!linalg::isaContractionOpInterface(op) || !hasStaticF32Buffers(op))
@@ -351,200 +352,6 @@ Block *scratchHome(linalg::LinalgOp op, func::FuncOp func) {
   return insideParallelLoop(op) ? nullptr : &func.getBody().front();
 }
 
-/// The operand numbers of A, B and C if `op` is C(m,n) += A(m,k) * B(k,n)
-/// over exactly these three loops.
-std::optional<std::array<unsigned, 3>> plainMatmulOperands(linalg::LinalgOp op,
-                                                           MatmulDims d) {
-  if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1)
-    return std::nullopt;
-  MLIRContext *ctx = op.getContext();
-  auto map = [&](unsigned a, unsigned b) {
-    return AffineMap::get(3, 0, {getAffineDimExpr(a, ctx),
-                                 getAffineDimExpr(b, ctx)}, ctx);
-  };
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps[2] != map(d.m, d.n))
-    return std::nullopt;
-  if (maps[0] == map(d.m, d.k) && maps[1] == map(d.k, d.n))
-    return std::array<unsigned, 3>{0, 1, 2};
-  if (maps[1] == map(d.m, d.k) && maps[0] == map(d.k, d.n))
-    return std::array<unsigned, 3>{1, 0, 2};
-  return std::nullopt;
-}
-
-Value constIndex(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// Emits `body(nb)` in a loop over the `count` column strips of a panel.
-void forEachStrip(OpBuilder &b, Location loc, int64_t count,
-                  function_ref<void(OpBuilder &, Location, Value)> body) {
-  scf::buildLoopNest(b, loc, constIndex(b, loc, 0), constIndex(b, loc, count),
-                     constIndex(b, loc, 1),
-                     [&](OpBuilder &nested, Location l, ValueRange ivs) {
-                       body(nested, l, ivs.front());
-                     });
-}
-
-/// The `rows` x `width` block of `buffer` at (row, col).
-Value block(OpBuilder &b, Location loc, Value buffer, OpFoldResult row,
-            OpFoldResult col, int64_t rows, int64_t width) {
-  return memref::SubViewOp::create(
-      b, loc, buffer, ArrayRef<OpFoldResult>{row, col},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(rows), b.getIndexAttr(width)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-}
-
-Value mulIndex(OpBuilder &b, Location loc, Value v, int64_t c) {
-  return arith::MulIOp::create(b, loc, v, constIndex(b, loc, c));
-}
-
-/// The buffer a view (subview, cast, reshape) of `v` looks into; a
-/// `memref.view` of a byte arena (a planned buffer) counts as a buffer.
-Value rootBuffer(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>()) {
-    if (isa<memref::ViewOp>(view.getOperation()))
-      return v;
-    v = view.getViewSource();
-  }
-  return v;
-}
-
-/// The bytes [first, second) a static `memref.view` takes of its arena.
-std::optional<std::pair<int64_t, int64_t>> viewBytes(memref::ViewOp view) {
-  MemRefType type = view.getType();
-  std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
-  if (!shift || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
-    return std::nullopt;
-  int64_t bytes =
-      type.getNumElements() * type.getElementType().getIntOrFloatBitWidth() / 8;
-  return std::make_pair(*shift, *shift + bytes);
-}
-
-/// Whether two root buffers may share memory: views of one arena do only
-/// if their byte ranges overlap.
-bool mayAlias(Value a, Value b) {
-  if (a == b)
-    return true;
-  auto va = a.getDefiningOp<memref::ViewOp>();
-  auto vb = b.getDefiningOp<memref::ViewOp>();
-  Value sa = va ? va.getSource() : a, sb = vb ? vb.getSource() : b;
-  if (rootBuffer(sa) != rootBuffer(sb))
-    return false;
-  auto ra = va ? viewBytes(va) : std::nullopt;
-  auto rb = vb ? viewBytes(vb) : std::nullopt;
-  return !ra || !rb || (ra->first < rb->second && rb->first < ra->second);
-}
-
-/// Keeps a register tile's accumulator in registers across its K loop. In
-/// a loop whose memory writes are all `vector.store`s at loop-invariant
-/// places, each preceded by a `vector.load` of the same place, and whose
-/// other loads read other buffers (or disjoint views of one arena), the
-/// loads move before the loop, the
-/// stores after it, and the vectors are carried as iter_args. (Upstream's
-/// `linalg::hoistRedundantVectorTransfers` refuses any transfer on a
-/// subview, which is what tiling on buffers produces.)
-FailureOr<scf::ForOp> hoistAccumulator(RewriterBase &rewriter,
-                                       scf::ForOp loop) {
-  // The place (base and indices) an access reads or writes is invariant.
-  auto invariant = [&](auto access) {
-    return loop.isDefinedOutsideOfLoop(access.getBase()) &&
-           llvm::all_of(access.getIndices(), [&](Value v) {
-             return loop.isDefinedOutsideOfLoop(v);
-           });
-  };
-  SmallVector<vector::StoreOp> stores;
-  SmallVector<vector::LoadOp> loads;
-  for (Operation &op : loop.getBody()->without_terminator()) {
-    if (auto load = dyn_cast<vector::LoadOp>(op))
-      loads.push_back(load);
-    else if (auto store = dyn_cast<vector::StoreOp>(op))
-      stores.push_back(store);
-    else if (!isMemoryEffectFree(&op))
-      return failure();
-  }
-  if (stores.empty())
-    return failure();
-  // Pair every store with the load of the same place before it.
-  SmallVector<vector::LoadOp> matched;
-  SmallVector<Value> roots;
-  for (vector::StoreOp store : stores) {
-    auto it = llvm::find_if(loads, [&](vector::LoadOp load) {
-      return load.getBase() == store.getBase() &&
-             load.getIndices() == store.getIndices() &&
-             load.getVectorType() == store.getVectorType() &&
-             load->isBeforeInBlock(store) && !llvm::is_contained(matched, load);
-    });
-    if (!invariant(store) || it == loads.end() || !invariant(*it) ||
-        llvm::any_of(stores, [&](vector::StoreOp other) {
-          return other != store && other.getBase() == store.getBase() &&
-                 other.getIndices() == store.getIndices();
-        }))
-      return failure();
-    matched.push_back(*it);
-    roots.push_back(rootBuffer(store.getBase()));
-  }
-  for (vector::LoadOp load : loads)
-    if (!llvm::is_contained(matched, load) &&
-        llvm::any_of(roots, [&](Value root) {
-          return mayAlias(root, rootBuffer(load.getBase()));
-        }))
-      return failure();
-
-  SmallVector<Value> inits;
-  for (vector::LoadOp load : matched) {
-    rewriter.moveOpBefore(load, loop);
-    inits.push_back(load.getResult());
-  }
-  FailureOr<LoopLikeOpInterface> newLoop =
-      cast<LoopLikeOpInterface>(loop.getOperation())
-          .replaceWithAdditionalYields(
-              rewriter, inits, /*replaceInitOperandUsesInLoop=*/true,
-              [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
-                SmallVector<Value> yields;
-                for (vector::StoreOp s : stores)
-                  yields.push_back(s.getValueToStore());
-                return yields;
-              });
-  if (failed(newLoop))
-    return failure();
-  SmallVector<Value> results(
-      (*newLoop)->getResults().take_back(stores.size()));
-  // In reverse, so the stores keep their order after the loop.
-  for (auto [store, result] :
-       llvm::reverse(llvm::zip_equal(stores, results))) {
-    rewriter.moveOpAfter(store, *newLoop);
-    rewriter.modifyOpInPlace(
-        store, [&] { store.getValueToStoreMutable().assign(result); });
-  }
-  return cast<scf::ForOp>(newLoop->getOperation());
-}
-
-/// Unroll factor of the register tiles' K loops.
-constexpr uint64_t kUnrollK = 4;
-
-void hoistAccumulators(func::FuncOp func) {
-  IRRewriter rewriter(func.getContext());
-  SmallVector<scf::ForOp> loops;
-  func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
-  for (scf::ForOp loop : loops) {
-    // Tiling puts the accumulator's subview inside the K loop.
-    moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
-    // K loops are unrolled here rather than left to LLVM, which does it
-    // only at -O3 (too slow on a large training step).
-    FailureOr<scf::ForOp> kLoop = hoistAccumulator(rewriter, loop);
-    if (failed(kLoop))
-      continue;
-    std::optional<int64_t> lb = getConstantIntValue(kLoop->getLowerBound()),
-                           ub = getConstantIntValue(kLoop->getUpperBound()),
-                           step = getConstantIntValue(kLoop->getStep());
-    if (lb && ub && step && *step > 0 &&
-        (*ub - *lb) / *step >= int64_t(2 * kUnrollK))
-      (void)loopUnrollByFactor(*kLoop, kUnrollK);
-  }
-}
-
 struct TileAndVectorizePass
     : tcc::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
   using Base::Base;
@@ -557,11 +364,8 @@ private:
   LogicalResult tileElementwise(func::FuncOp func);
   void vectorizeTiles(func::FuncOp func);
   void lowerVectors(func::FuncOp func);
-  void packPanel(RewriterBase &rewriter, linalg::LinalgOp op, MatmulDims d,
-                 Value scratch);
-  void usePackedPanel(RewriterBase &rewriter, linalg::LinalgOp op,
-                      Value scratch);
   Value createScratch(func::FuncOp func, Block *home);
+  bool startsFromFill(linalg::LinalgOp op, MatmulDims d) const;
 
   /// The effective tile sizes (options, or the defaults).
   SmallVector<int64_t, 3> regTiles, l2Tiles;
@@ -604,7 +408,12 @@ LogicalResult TileAndVectorizePass::initialize(MLIRContext *ctx) {
 
 /// Contractions: a cache tile of K x N (the panel of B that stays in
 /// cache) in loops (batch, N, K), then within it blocks of M rows (A streams
-/// past the panel), then a register tile with loops (N, M, K).
+/// past the panel), then a register tile with loops (N, M, K). The panel
+/// of B is packed (PackPanels.h) whether B is laid out K x N or N x K;
+/// contraction generics become `linalg.contract` before register tiling
+/// (vectorized to FMAs, not multi-reductions). A contraction whose output
+/// was just filled with a constant, K being one cache tile, is marked
+/// (`kInitAttr`): its accumulators start at the constant (Accumulators.h).
 ///
 /// Threads (ops of at least `min-parallel-flops` flops): batch dimensions,
 /// if any, are the parallel loop; else the N cache tiles when they share
@@ -624,8 +433,15 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
     if (std::optional<MatmulDims> dims = getMatmulDims(op))
       todo.push_back({op, *dims});
   });
+  int64_t fills = 0;
   for (auto [op, d] : todo) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (startsFromFill(op, d))
+      if (linalg::FillOp fill = initFill(op)) {
+        auto id = rewriter.getI64IntegerAttr(fills++);
+        op->setAttr(kInitAttr, id);
+        fill->setAttr(kInitAttr, id);
+      }
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
     TilePlan plan;
     for (unsigned l = 0; l < ranges.size(); ++l)
@@ -676,25 +492,30 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
     // Inside a parallel loop (N tiles shared among threads), each thread
     // packs its own panels into its own buffer (`createScratch`).
     Block *home = scratchHome(op, func);
-    bool pack = packB && cacheTiling && home &&
-                ranges[d->m] >= kMinPackRows && ranges[d->n] % strip == 0 &&
-                ranges[d->n] * ranges[d->k] <= scratchSize() &&
-                plainMatmulOperands(op, *d);
+    // B laid out N x K (x.W^T, k^T) is packed by a transposing copy.
+    std::optional<PackableB> operands;
+    if (packB && cacheTiling && home && ranges[d->m] >= kMinPackRows &&
+        ranges[d->n] % strip == 0 &&
+        ranges[d->n] * ranges[d->k] <= scratchSize())
+      operands = packableB(op, *d);
     Value scratch;
-    if (pack) {
+    if (operands) {
       Value &slot = scratches[home];
       if (!slot)
         slot = createScratch(func, home);
       scratch = slot;
-      packPanel(rewriter, op, *d, scratch);
+      packPanel(rewriter, op, *d, *operands, scratch, strip);
     }
-    tileOp(rewriter, op, plan, pack ? ToPack : CacheTiled);
-    if (pack)
+    tileOp(rewriter, op, plan, operands ? ToPack : CacheTiled);
+    if (operands)
       for (linalg::LinalgOp block : collectStage(func, ToPack))
-        usePackedPanel(rewriter, block, scratch);
+        for (Operation *tile :
+             usePackedPanel(rewriter, block, *d, *operands, scratch, strip))
+          setStage(tile, CacheTiled);
   }
   canonicalize(func);
-  for (linalg::LinalgOp op : collectStage(func, CacheTiled)) {
+  for (linalg::LinalgOp tile : collectStage(func, CacheTiled)) {
+    linalg::LinalgOp op = toNamedContraction(rewriter, tile);
     std::optional<MatmulDims> dims = getMatmulDims(op);
     if (!dims) // Left with dynamic sizes: stays scalar.
       continue;
@@ -715,6 +536,26 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
       return op->emitError("cannot tile this contraction for registers");
   }
   return success();
+}
+
+/// Whether each register tile of `op` will run its K loop over the whole
+/// reduction, so its accumulators can start from a fill of the output
+/// rather than from memory: K has more than one iteration (so the tiles
+/// have a K loop), is not split into cache tiles or register tiles, and
+/// the other reduction loops have a single iteration.
+bool TileAndVectorizePass::startsFromFill(linalg::LinalgOp op,
+                                          MatmulDims d) const {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  bool cacheTiling = llvm::all_of(l2Tiles, [](int64_t t) { return t != 0; });
+  if (ranges[d.k] < 2 || regTiles[2] != 1 ||
+      (cacheTiling && ranges[d.k] > l2Tiles[2]))
+    return false;
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  for (unsigned l = 0; l < ranges.size(); ++l)
+    if (l != d.k && iters[l] == utils::IteratorType::reduction &&
+        ranges[l] != 1)
+      return false;
+  return true;
 }
 
 /// A packing buffer for the contractions in `home`. In the function's
@@ -748,54 +589,6 @@ Value TileAndVectorizePass::createScratch(func::FuncOp func, Block *home) {
                b.getIndexAttr(0), rows, strip);
 }
 
-/// Copies the K x N panel of B that `op` reads into `scratch`, as N/W
-/// column strips of K x W (W the register tile's N), one after another, so
-/// the register tiles stream B contiguously (a strided panel whose rows lie
-/// 4 KiB apart maps onto a few L1 sets and thrashes).
-void TileAndVectorizePass::packPanel(RewriterBase &rewriter,
-                                     linalg::LinalgOp op, MatmulDims d,
-                                     Value scratch) {
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t kc = ranges[d.k], width = regTiles[1];
-  Value b = op->getOperand((*plainMatmulOperands(op, d))[1]);
-  Location loc = op.getLoc();
-  rewriter.setInsertionPoint(op);
-  forEachStrip(rewriter, loc, ranges[d.n] / width,
-               [&](OpBuilder &nested, Location l, Value nb) {
-                 Value src = block(nested, l, b, nested.getIndexAttr(0),
-                                   mulIndex(nested, l, nb, width), kc, width);
-                 Value dst = block(nested, l, scratch, mulIndex(nested, l, nb, kc),
-                                   nested.getIndexAttr(0), kc, width);
-                 linalg::CopyOp::create(nested, l, ValueRange{src}, ValueRange{dst});
-               });
-}
-
-/// Replaces a block of `op` (M rows x the packed panel) by one copy per
-/// column strip, reading B from the packed strip.
-void TileAndVectorizePass::usePackedPanel(RewriterBase &rewriter,
-                                          linalg::LinalgOp op,
-                                          Value scratch) {
-  MatmulDims d = *getMatmulDims(op);
-  std::array<unsigned, 3> abc = *plainMatmulOperands(op, d);
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t kc = ranges[d.k], width = regTiles[1];
-  Location loc = op.getLoc();
-  rewriter.setInsertionPoint(op);
-  forEachStrip(rewriter, loc, ranges[d.n] / width,
-               [&](OpBuilder &nested, Location l, Value nb) {
-                 SmallVector<Value> operands = llvm::to_vector(op->getOperands());
-                 operands[abc[1]] =
-                     block(nested, l, scratch, mulIndex(nested, l, nb, kc),
-                           nested.getIndexAttr(0), kc, width);
-                 operands[abc[2]] = block(
-                     nested, l, operands[abc[2]], nested.getIndexAttr(0),
-                     mulIndex(nested, l, nb, width), ranges[d.m], width);
-                 setStage(mlir::clone(nested, op, TypeRange{}, operands),
-                          CacheTiled);
-               });
-  rewriter.eraseOp(op);
-}
-
 /// Elementwise ops, fills, transposes and simple reductions: tiles of one
 /// vector along the innermost loop and 1 along the others.
 LogicalResult TileAndVectorizePass::tileElementwise(func::FuncOp func) {
@@ -804,7 +597,8 @@ LogicalResult TileAndVectorizePass::tileElementwise(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
   SmallVector<linalg::LinalgOp> todo;
   func.walk([&](linalg::LinalgOp op) {
-    if (op->hasAttr(kStageAttr) || op.getNumLoops() == 0 ||
+    if (op->hasAttr(kStageAttr) || op->hasAttr(kInitAttr) ||
+        op.getNumLoops() == 0 ||
         !hasStaticElementwiseBuffers(op) ||
         linalg::isaContractionOpInterface(op) ||
         isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||

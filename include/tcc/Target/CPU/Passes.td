@@ -18,12 +18,18 @@ def TileAndVectorizePass
     1. cache tiles of K x N (`cache-tiles` N and K, evened out), in serial
        loops (batch, N, K), so that panel of B stays in cache;
     2. within one, blocks of M rows (`cache-tiles` M) of A streaming past
-       the panel. For plain matmuls with at least 48 rows the panel is
+       the panel. For contractions whose B is indexed by (k, n) or (n, k)
+       (other loops single-iteration) with at least 48 rows the panel is
        first packed (`pack`) into a scratch buffer, as column strips of
-       K x 16, so register tiles read B contiguously (on the stack; in a
+       K x 16 (an N x K B by a transposing copy in 8x8 register blocks),
+       so register tiles read B contiguously (on the stack; in a
        parallel loop of at most 16 iterations, one slot per iteration of a
        buffer that `tcc-plan-buffers` puts in the arena; else on the heap);
     3. register tiles (`register-tiles` = M,N,K), loops (N, M, K).
+    Contraction generics become `linalg.contract` (FMA vectorization). A
+    contraction whose output a constant `linalg.fill` has just written,
+    with K one cache tile, starts its accumulators at that constant and the
+    fill goes.
     A register tile becomes a `vector.contract`, lowered to outer products
     (one FMA per row of the tile); the accumulator tile of C is read before
     and written after the K loop (hoisted), so it lives in registers, and
