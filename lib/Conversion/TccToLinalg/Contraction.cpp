@@ -48,182 +48,315 @@ static void buildMultiplyAccumulate(OpBuilder &b, Location loc,
 //===----------------------------------------------------------------------===//
 // tcc.matmul
 //===----------------------------------------------------------------------===//
+//
+// A matmul is a contraction over the loops (batch..., m, n, k). The
+// transposes around it are not written out: an operand produced by
+// transposes (the weight of x.W^T, attention heads split off a strided view)
+// is read from the transposes' input through a permuted indexing map, and a
+// result read only by a transpose is written in the transposed layout.
+// Contractions that are plain or batched matmuls up to reshapes use the
+// named linalg ops (with indexing maps for operands read transposed); the
+// others become linalg.contract ops (linalg.generic with broadcast batch
+// dimensions). The CPU tiler register-tiles all of them
+// (linalg::inferContractionDims).
 
 namespace {
+
+/// How a contraction reads or writes a tensor: the (converted) value and the
+/// map from the contraction's loops to its dimensions.
+struct Access {
+  Value value;
+  AffineMap map;
+};
+
+bool hasStaticShape(Value v) {
+  return cast<RankedTensorType>(v.getType()).hasStaticShape();
+}
+
+/// Whether the lowering converts `op` (it needs static shapes).
+bool isConvertible(MatmulOp op) {
+  return hasStaticShape(op.getLhs()) && hasStaticShape(op.getRhs()) &&
+         hasStaticShape(op.getResult());
+}
+
+/// The transpose that is the only reader of `op`'s result, when `op` writes
+/// the transposed tensor directly instead: its innermost dimension must be
+/// N, or M (the operands are then exchanged: C^T = B^T A^T), so that the
+/// register tiles still store contiguous vectors. Null otherwise.
+TransposeOp resultTranspose(MatmulOp op) {
+  if (!op->hasOneUse() || !isConvertible(op))
+    return nullptr;
+  auto transpose = dyn_cast<TransposeOp>(*op->user_begin());
+  int64_t rank = cast<RankedTensorType>(op.getType()).getRank();
+  if (!transpose || transpose.getPermutation().back() < rank - 2)
+    return nullptr;
+  return transpose;
+}
+
+/// Whether the matmul that `transpose` reads writes it directly.
+bool isWrittenByMatmul(TransposeOp transpose) {
+  auto matmul = transpose.getInput().getDefiningOp<MatmulOp>();
+  return matmul && resultTranspose(matmul) == transpose;
+}
+
+/// Whether `transpose` is dead once the matmuls reading it read its input
+/// instead: every reader is a matmul, directly or through more such
+/// transposes. A transpose that stays materialized for other readers is read
+/// as it is (contiguous, where its input may be a strided view).
+bool diesWhenFolded(TransposeOp transpose) {
+  if (isWrittenByMatmul(transpose))
+    return false;
+  return llvm::all_of(transpose->getUsers(), [](Operation *user) {
+    if (auto matmul = dyn_cast<MatmulOp>(user))
+      return isConvertible(matmul);
+    auto next = dyn_cast<TransposeOp>(user);
+    return next && diesWhenFolded(next);
+  });
+}
+
+/// How the contraction reads `operand`, whose dimensions `map` indexes: from
+/// the input of the transposes producing it that die once folded.
+Access readThroughTransposes(Value operand, AffineMap map,
+                             ConversionPatternRewriter &rewriter) {
+  SmallVector<AffineExpr> exprs(map.getResults());
+  while (auto transpose = operand.getDefiningOp<TransposeOp>()) {
+    if (!diesWhenFolded(transpose))
+      break;
+    // Dimension i of the transpose is dimension perm[i] of its input.
+    SmallVector<AffineExpr> inputExprs(exprs.size());
+    for (auto [i, d] : llvm::enumerate(transpose.getPermutation()))
+      inputExprs[d] = exprs[i];
+    exprs = std::move(inputExprs);
+    operand = transpose.getInput();
+  }
+  return {rewriter.getRemappedValue(operand),
+          AffineMap::get(map.getNumDims(), 0, exprs, map.getContext())};
+}
+
+/// The map from (batch..., m, n, k) to an operand's batch dimensions
+/// (broadcast NumPy-style) followed by `rows` and `cols`.
+AffineMap operandMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                     ArrayRef<int64_t> batch, AffineExpr rows,
+                     AffineExpr cols) {
+  AffineMap bcast = getBroadcastMap(ctx, shape.drop_back(2), batch);
+  SmallVector<AffineExpr> exprs(bcast.getResults());
+  exprs.append({rows, cols});
+  return AffineMap::get(batch.size() + 3, 0, exprs, ctx);
+}
+
+/// Whether `map` reads `lead` leading loops in order, then `a`, `b` (false)
+/// or `b`, `a` (true: the matrix is read transposed); nullopt otherwise.
+std::optional<bool> matrixLayout(AffineMap map, unsigned lead, AffineExpr a,
+                                 AffineExpr b) {
+  ArrayRef<AffineExpr> exprs = map.getResults();
+  if (exprs.size() != lead + 2)
+    return std::nullopt;
+  for (unsigned i = 0; i < lead; ++i)
+    if (exprs[i] != getAffineDimExpr(i, map.getContext()))
+      return std::nullopt;
+  if (exprs[lead] == a && exprs[lead + 1] == b)
+    return false;
+  if (exprs[lead] == b && exprs[lead + 1] == a)
+    return true;
+  return std::nullopt;
+}
+
+bool isPlain(std::optional<bool> layout) { return layout && !*layout; }
+
+/// The reassociation of `rank` dimensions merging [from, to) into one.
+SmallVector<ReassociationIndices> mergeDims(int64_t rank, int64_t from,
+                                            int64_t to) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d <= from || d >= to)
+      groups.push_back({d});
+    else
+      groups.back().push_back(d);
+  }
+  return groups;
+}
+
+/// `v` with dimensions [from, to) merged into one (a view after
+/// bufferization).
+Value collapseDims(OpBuilder &b, Location loc, Value v, int64_t from,
+                   int64_t to) {
+  if (to - from == 1)
+    return v;
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  return tensor::CollapseShapeOp::create(b, loc, v, mergeDims(rank, from, to));
+}
+
+/// A named matmul (`batched`: batch_matmul) of `type` accumulating into
+/// zeros, with indexing maps when an operand is read transposed.
+Value createNamedMatmul(OpBuilder &b, Location loc, bool batched, Value lhs,
+                        bool lhsTransposed, Value rhs, bool rhsTransposed,
+                        RankedTensorType type) {
+  SmallVector<Value, 2> ins{lhs, rhs};
+  Value init = createZeros(b, loc, type);
+  linalg::LinalgOp op =
+      batched ? cast<linalg::LinalgOp>(
+                    linalg::BatchMatmulOp::create(b, loc, ins, init)
+                        .getOperation())
+              : cast<linalg::LinalgOp>(
+                    linalg::MatmulOp::create(b, loc, ins, init).getOperation());
+  if (lhsTransposed || rhsTransposed) {
+    MLIRContext *ctx = b.getContext();
+    unsigned lead = batched ? 1 : 0;
+    AffineExpr m = getAffineDimExpr(lead, ctx),
+               n = getAffineDimExpr(lead + 1, ctx),
+               k = getAffineDimExpr(lead + 2, ctx);
+    auto map = [&](AffineExpr x, AffineExpr y) {
+      SmallVector<AffineExpr> exprs;
+      if (batched)
+        exprs.push_back(getAffineDimExpr(0, ctx));
+      exprs.append({x, y});
+      return AffineMapAttr::get(AffineMap::get(lead + 3, 0, exprs, ctx));
+    };
+    op->setAttr("indexing_maps",
+                b.getArrayAttr({lhsTransposed ? map(k, m) : map(m, k),
+                                rhsTransposed ? map(n, k) : map(k, n),
+                                map(m, n)}));
+  }
+  return op->getResult(0);
+}
+
+/// The contraction as a named linalg.matmul or linalg.batch_matmul, which
+/// the CPU pipeline turns into register-tiled FMA kernels, when it is one up
+/// to reshapes: batch dimensions of a lhs multiplied by a 2-D rhs join the
+/// rows (`[b..., m, k] x [k, n]` is a `[b*m, k] x [k, n]` matmul) and equal
+/// batch dimensions on both sides join into one. Null otherwise (broadcast
+/// or permuted batch dimensions in an operand or the result, a batched lhs
+/// read transposed times a 2-D rhs).
+Value buildNamedMatmul(OpBuilder &b, Location loc, Access lhs, Access rhs,
+                       AffineMap out, RankedTensorType type) {
+  MLIRContext *ctx = b.getContext();
+  unsigned nb = type.getRank() - 2;
+  AffineExpr m = getAffineDimExpr(nb, ctx), n = getAffineDimExpr(nb + 1, ctx),
+             k = getAffineDimExpr(nb + 2, ctx);
+  if (type.getNumElements() == 0 || !isPlain(matrixLayout(out, nb, m, n)))
+    return nullptr;
+  std::optional<bool> lhsLayout = matrixLayout(lhs.map, nb, m, k);
+  std::optional<bool> rhsLayout = matrixLayout(rhs.map, nb, k, n);
+  std::optional<bool> matrixRhs = matrixLayout(rhs.map, 0, k, n);
+  if (nb == 0)
+    return lhsLayout && rhsLayout
+               ? createNamedMatmul(b, loc, false, lhs.value, *lhsLayout,
+                                   rhs.value, *rhsLayout, type)
+               : nullptr;
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = type.getRank();
+  Value result;
+  int64_t mergedTo;
+  if (isPlain(lhsLayout) && matrixRhs) {
+    // [b..., m, k] x [k, n]: the rows of all batches at once.
+    mergedTo = rank - 1;
+    auto flatType = RankedTensorType::get(
+        {type.getNumElements() / shape.back(), shape.back()},
+        type.getElementType());
+    result = createNamedMatmul(b, loc, false,
+                               collapseDims(b, loc, lhs.value, 0, mergedTo),
+                               false, rhs.value, *matrixRhs, flatType);
+  } else if (lhsLayout && rhsLayout) {
+    // Equal batch dimensions: one batch dimension.
+    mergedTo = rank - 2;
+    int64_t rows = shape[rank - 2], cols = shape[rank - 1];
+    auto batchedType = RankedTensorType::get(
+        {type.getNumElements() / (rows * cols), rows, cols},
+        type.getElementType());
+    result = createNamedMatmul(
+        b, loc, true, collapseDims(b, loc, lhs.value, 0, mergedTo), *lhsLayout,
+        collapseDims(b, loc, rhs.value, 0, mergedTo), *rhsLayout, batchedType);
+  } else {
+    return nullptr;
+  }
+  if (mergedTo == 1)
+    return result;
+  return tensor::ExpandShapeOp::create(b, loc, type, result,
+                                       mergeDims(rank, 0, mergedTo));
+}
+
+/// The contraction as a linalg.contract over (batch..., m, n, k), which the
+/// CPU pipeline vectorizes into vector.contract like the named matmuls; a
+/// linalg.generic where a broadcast batch dimension reads index 0 (not a
+/// projected permutation, which linalg.contract needs).
+Value buildContraction(OpBuilder &b, Location loc, Access lhs, Access rhs,
+                       AffineMap out, RankedTensorType type) {
+  SmallVector<Value, 2> ins{lhs.value, rhs.value};
+  Value init = createZeros(b, loc, type);
+  if (lhs.map.isProjectedPermutation() && rhs.map.isProjectedPermutation())
+    return linalg::ContractOp::create(
+               b, loc, TypeRange{type}, ins, ValueRange{init},
+               b.getAffineMapArrayAttr({lhs.map, rhs.map, out}))
+        .getResult(0);
+  SmallVector<utils::IteratorType> iters =
+      parallelIterators(out.getNumDims() - 1);
+  iters.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ins, ValueRange{init},
+             ArrayRef<AffineMap>{lhs.map, rhs.map, out}, iters,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               buildMultiplyAccumulate(nb, l, args);
+             })
+      .getResult(0);
+}
+
 struct MatmulToLinalg : public OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    if (!resultType.hasStaticShape() ||
-        !cast<RankedTensorType>(adaptor.getLhs().getType()).hasStaticShape() ||
-        !cast<RankedTensorType>(adaptor.getRhs().getType()).hasStaticShape())
+    if (!isConvertible(op))
       return rewriter.notifyMatchFailure(op, "needs static shapes");
-
-    Value result;
-    if (Value source = transposedLhsSource(op, rewriter))
-      result = buildTransposedLhsMatmul(rewriter, loc, source,
-                                        adaptor.getRhs(), resultType);
-    else
-      result = buildNamedMatmul(rewriter, loc, adaptor.getLhs(),
-                                adaptor.getRhs(), resultType);
-    if (!result) {
-      Value init = createZeros(rewriter, loc, resultType);
-      result = buildBroadcastMatmul(
-          rewriter, loc, ValueRange{adaptor.getLhs(), adaptor.getRhs()}, init,
-          resultType);
-    }
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-
-private:
-  /// The (converted) source X of a 2-D lhs `transpose(X)`, which the matmul
-  /// reads in place (A^T * B, a weight gradient): the kernel then loads
-  /// contiguous pieces of X's rows where a materialized transpose would
-  /// read X down its columns. Null otherwise.
-  static Value transposedLhsSource(MatmulOp op,
-                                   ConversionPatternRewriter &rewriter) {
-    auto transpose = op.getLhs().getDefiningOp<TransposeOp>();
-    if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{1, 0} ||
-        cast<RankedTensorType>(op.getRhs().getType()).getRank() != 2)
-      return nullptr;
-    return rewriter.getRemappedValue(transpose.getInput());
-  }
-
-  /// linalg.matmul reading its lhs transposed: C[m, n] += X[k, m] * B[k, n].
-  static Value buildTransposedLhsMatmul(OpBuilder &b, Location loc, Value x,
-                                        Value rhs,
-                                        RankedTensorType resultType) {
-    MLIRContext *ctx = b.getContext();
-    AffineExpr m, n, k;
-    bindDims(ctx, m, n, k);
-    auto map = [&](ArrayRef<AffineExpr> exprs) {
-      return AffineMapAttr::get(AffineMap::get(3, 0, exprs, ctx));
-    };
-    auto matmul = linalg::MatmulOp::create(
-        b, loc, TypeRange{resultType}, ValueRange{x, rhs},
-        ValueRange{createZeros(b, loc, resultType)});
-    matmul.setIndexingMapsAttr(
-        b.getArrayAttr({map({k, m}), map({k, n}), map({m, n})}));
-    return matmul.getResult(0);
-  }
-
-  /// The reassociation of `rank` dimensions merging [from, to) into one.
-  static SmallVector<ReassociationIndices> mergeDims(int64_t rank,
-                                                    int64_t from, int64_t to) {
-    SmallVector<ReassociationIndices> groups;
-    for (int64_t d = 0; d < rank; ++d) {
-      if (d <= from || d >= to)
-        groups.push_back({d});
-      else
-        groups.back().push_back(d);
-    }
-    return groups;
-  }
-
-  /// `v` with dimensions [from, to) merged into one (a view after
-  /// bufferization).
-  static Value collapseDims(OpBuilder &b, Location loc, Value v, int64_t from,
-                            int64_t to) {
-    if (to - from == 1)
-      return v;
-    int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
-    return tensor::CollapseShapeOp::create(b, loc, v,
-                                           mergeDims(rank, from, to));
-  }
-
-  /// The matmul as a named linalg.matmul or linalg.batch_matmul, which the
-  /// CPU pipeline turns into register-tiled FMA kernels, when it is one up
-  /// to reshapes: batch dimensions of an operand multiplied by a 2-D
-  /// right-hand side join the rows (`[b..., m, k] x [k, n]` is a
-  /// `[b*m, k] x [k, n]` matmul) and equal batch dimensions on both sides
-  /// join into one. Null otherwise (broadcast batch dimensions).
-  static Value buildNamedMatmul(OpBuilder &b, Location loc, Value lhs,
-                                Value rhs, RankedTensorType resultType) {
-    auto lhsType = cast<RankedTensorType>(lhs.getType());
-    auto rhsType = cast<RankedTensorType>(rhs.getType());
-    int64_t lhsRank = lhsType.getRank(), rank = resultType.getRank();
-    ArrayRef<int64_t> shape = resultType.getShape();
-    if (resultType.getNumElements() == 0 || lhsRank != rank ||
-        lhsType.getShape().drop_back(2) != shape.drop_back(2))
-      return nullptr;
-    if (rank == 2)
-      return linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs},
-                                      createZeros(b, loc, resultType))
-          .getResult(0);
-    Value result;
-    int64_t mergedFrom = 0, mergedTo;
-    if (rhsType.getRank() == 2) {
-      // [b..., m, k] x [k, n]: the rows of all batches at once.
-      mergedTo = rank - 1;
-      Value flat = collapseDims(b, loc, lhs, mergedFrom, mergedTo);
-      auto type = RankedTensorType::get(
-          {resultType.getNumElements() / shape.back(), shape.back()},
-          resultType.getElementType());
-      result = linalg::MatmulOp::create(b, loc, ValueRange{flat, rhs},
-                                        createZeros(b, loc, type))
-                   .getResult(0);
-    } else if (rhsType.getShape().drop_back(2) == shape.drop_back(2)) {
-      // Equal batch dimensions: one batch dimension.
-      mergedTo = rank - 2;
-      Value l = collapseDims(b, loc, lhs, mergedFrom, mergedTo);
-      Value r = collapseDims(b, loc, rhs, mergedFrom, mergedTo);
-      int64_t rows = shape[rank - 2], cols = shape[rank - 1];
-      auto type = RankedTensorType::get(
-          {resultType.getNumElements() / (rows * cols), rows, cols},
-          resultType.getElementType());
-      result = linalg::BatchMatmulOp::create(b, loc, ValueRange{l, r},
-                                             createZeros(b, loc, type))
-                   .getResult(0);
-    } else {
-      return nullptr;
-    }
-    if (mergedTo - mergedFrom == 1)
-      return result;
-    return tensor::ExpandShapeOp::create(b, loc, resultType, result,
-                                         mergeDims(rank, mergedFrom, mergedTo));
-  }
-
-  /// The map from (batch..., m, n, k) to an operand's batch dimensions
-  /// (broadcast NumPy-style) followed by `rows` and `cols`.
-  static AffineMap operandMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
-                              ArrayRef<int64_t> batch, AffineExpr rows,
-                              AffineExpr cols) {
-    unsigned numBatch = batch.size();
-    AffineMap bcast = getBroadcastMap(ctx, shape.drop_back(2), batch);
-    SmallVector<AffineExpr> exprs(bcast.getResults());
-    exprs.append({rows, cols});
-    return AffineMap::get(numBatch + 3, 0, exprs, ctx);
-  }
-
-  /// A generic over (batch..., m, n, k) with broadcast batch dimensions.
-  static Value buildBroadcastMatmul(OpBuilder &b, Location loc, ValueRange ins,
-                                    Value init, RankedTensorType resultType) {
-    MLIRContext *ctx = b.getContext();
-    ArrayRef<int64_t> batch = resultType.getShape().drop_back(2);
+    MLIRContext *ctx = op.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> batch = type.getShape().drop_back(2);
     unsigned nb = batch.size();
     AffineExpr m = getAffineDimExpr(nb, ctx), n = getAffineDimExpr(nb + 1, ctx),
                k = getAffineDimExpr(nb + 2, ctx);
     auto shapeOf = [](Value v) {
       return cast<RankedTensorType>(v.getType()).getShape();
     };
-    SmallVector<AffineMap> maps{
-        operandMap(ctx, shapeOf(ins[0]), batch, m, k),
-        operandMap(ctx, shapeOf(ins[1]), batch, k, n),
-        AffineMap::getMultiDimIdentityMap(nb + 3, ctx).getMajorSubMap(nb + 2)};
-    SmallVector<utils::IteratorType> iters = parallelIterators(nb + 2);
-    iters.push_back(utils::IteratorType::reduction);
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{resultType}, ins, ValueRange{init}, maps,
-               iters,
-               [](OpBuilder &nb, Location l, ValueRange args) {
-                 buildMultiplyAccumulate(nb, l, args);
-               })
-        .getResult(0);
+    Access lhs = readThroughTransposes(
+        op.getLhs(), operandMap(ctx, shapeOf(op.getLhs()), batch, m, k),
+        rewriter);
+    Access rhs = readThroughTransposes(
+        op.getRhs(), operandMap(ctx, shapeOf(op.getRhs()), batch, k, n),
+        rewriter);
+    AffineMap out =
+        AffineMap::getMultiDimIdentityMap(nb + 3, ctx).getMajorSubMap(nb + 2);
+    TransposeOp transpose = resultTranspose(op);
+    if (transpose) {
+      // Dimension i of the transpose is dimension perm[i] of the product.
+      SmallVector<AffineExpr> exprs;
+      for (int64_t d : transpose.getPermutation())
+        exprs.push_back(out.getResult(d));
+      out = AffineMap::get(nb + 3, 0, exprs, ctx);
+      type = cast<RankedTensorType>(transpose.getType());
+    }
+    if (out.getResults().back() == m) {
+      // Written along M: C^T = B^T A^T, with M and N exchanged so that N is
+      // the output's innermost dimension again.
+      SmallVector<AffineExpr> exchanged(
+          AffineMap::getMultiDimIdentityMap(nb + 3, ctx).getResults());
+      std::swap(exchanged[nb], exchanged[nb + 1]);
+      AffineMap exchange = AffineMap::get(nb + 3, 0, exchanged, ctx);
+      std::swap(lhs, rhs);
+      lhs.map = lhs.map.compose(exchange);
+      rhs.map = rhs.map.compose(exchange);
+      out = out.compose(exchange);
+    }
+    Location loc = op.getLoc();
+    Value result = buildNamedMatmul(rewriter, loc, lhs, rhs, out, type);
+    if (!result)
+      result = buildContraction(rewriter, loc, lhs, rhs, out, type);
+    if (!transpose) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    rewriter.replaceOp(transpose, result);
+    rewriter.eraseOp(op);
+    return success();
   }
 };
 } // namespace

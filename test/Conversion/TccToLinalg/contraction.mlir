@@ -68,12 +68,14 @@ func.func @matmul_transposed_lhs(%a: tensor<6x4xf32>, %b: tensor<6x5xf32>) -> te
 
 // -----
 
-// A 2-D lhs times batched rhs stays a generic (the batch cannot join a
-// dimension of the lhs).
+// A 2-D lhs times batched rhs is no named matmul (the batch cannot join a
+// dimension of the lhs): a linalg.contract over (b, m, n, k).
+// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @matmul_lhs_broadcast
 // CHECK-NOT: linalg.matmul
-// CHECK: linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: linalg.contract indexing_maps = [#[[A]], #[[B]], #[[C]]] ins(%arg0, %arg1 : tensor<3x4xf32>, tensor<2x4x6xf32>)
 func.func @matmul_lhs_broadcast(%a: tensor<3x4xf32>, %b: tensor<2x4x6xf32>) -> tensor<2x3x6xf32> {
   %r = tcc.matmul %a, %b : (tensor<3x4xf32>, tensor<2x4x6xf32>) -> tensor<2x3x6xf32>
   return %r : tensor<2x3x6xf32>
