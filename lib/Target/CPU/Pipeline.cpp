@@ -48,6 +48,9 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   outParams.addResultAttribute = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addNestedPass<func::FuncOp>(createInPlaceOutParamsPass());
+  // Bufferized insert_slices of slabs written in place (im2col) are copies
+  // between two equal subviews: CSE makes them self-copies, which fold.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
 
   // Vector code for contractions and elementwise ops; loops for the rest.
