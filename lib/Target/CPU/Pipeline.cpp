@@ -54,6 +54,7 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 
   // Vector code for contractions and elementwise ops; loops for the rest.
+  pm.addNestedPass<func::FuncOp>(createStridedCopiesToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createVectorizeRowReductionsPass());
   pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass());
   // No allocation left in the steps: one static arena per function. After

@@ -122,6 +122,22 @@ def VectorizeRowReductionsPass
   ];
 }
 
+def StridedCopiesToLinalgPass
+    : Pass<"tcc-cpu-strided-copies-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Turn strided memref.copy ops into linalg.copy";
+  let description = [{
+    On buffers, before `tcc-cpu-tile-and-vectorize`: a `memref.copy` between
+    statically shaped buffers that are not both contiguous (the interior of
+    a zero-padded convolution input, a slab of a strided view) would become
+    a call to the runtime's generic `memrefCopy`, which walks the elements
+    one by one with index arithmetic, on one thread. As a `linalg.copy` it
+    is vectorized along its innermost dimension and its rows shared among
+    threads like any elementwise op. Contiguous copies stay (they become
+    `memcpy`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def CollapseContractionDimsPass
     : Pass<"tcc-cpu-collapse-contraction-dims", "::mlir::func::FuncOp"> {
   let summary = "Merge the contiguous loops of contraction generics";
