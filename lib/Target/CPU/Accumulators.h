@@ -19,7 +19,8 @@ namespace mlir::tcc::cpu {
 /// Marks a contraction (then its tiles and their register K loops) and the
 /// fill of its output with one id: the accumulators start at the fill's
 /// value. Set on a contraction only if each register tile's K loop runs
-/// over the whole reduction (K not split into cache tiles).
+/// over the whole reduction, or over the whole first K cache tile: the
+/// tiles of the later K cache tiles lose the mark (they add to C).
 constexpr StringLiteral kInitAttr = "tcc.cpu_init_from_fill";
 
 /// The buffer a view (subview, cast, reshape) of `v` looks into; a

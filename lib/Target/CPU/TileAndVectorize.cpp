@@ -241,6 +241,9 @@ struct TileLoop {
 struct TilePlan {
   SmallVector<TileLoop> loops;
   unsigned numParallel = 0;
+  /// The loop (over K cache tiles) of which only the first tile keeps the
+  /// op's `kInitAttr`: the later tiles add to what it stored.
+  std::optional<unsigned> initLoop;
 };
 
 /// Adds a loop over `dim` in tiles of `tile` if that makes more than one.
@@ -264,7 +267,7 @@ int64_t flopsOf(linalg::LinalgOp op) {
 /// tiling steps.
 void emitTile(OpBuilder &b, Location loc, linalg::LinalgOp op,
               const TilePlan &plan, ValueRange ivs, Stage next,
-              SmallVector<int64_t> sizes, unsigned from = 0) {
+              SmallVector<int64_t> sizes, bool dropInit, unsigned from = 0) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   // Branch on the next loop whose last tile is partial.
   for (unsigned i = from; i < plan.loops.size(); ++i) {
@@ -279,7 +282,7 @@ void emitTile(OpBuilder &b, Location loc, linalg::LinalgOp op,
       return [&, size](OpBuilder &nested, Location nestedLoc) {
         SmallVector<int64_t> s = sizes;
         s[loop.dim] = size;
-        emitTile(nested, nestedLoc, op, plan, ivs, next, s, i + 1);
+        emitTile(nested, nestedLoc, op, plan, ivs, next, s, dropInit, i + 1);
         scf::YieldOp::create(nested, nestedLoc);
       };
     };
@@ -299,7 +302,37 @@ void emitTile(OpBuilder &b, Location loc, linalg::LinalgOp op,
   SmallVector<Value> operands =
       linalg::makeTiledShapes(b, loc, op, op->getOperands(), offsets,
                               tileSizes, bounds, /*omitPartialTileCheck=*/true);
-  setStage(clone(b, op, TypeRange{}, operands), next);
+  Operation *tile = clone(b, op, TypeRange{}, operands);
+  setStage(tile, next);
+  if (dropInit)
+    tile->removeAttr(kInitAttr);
+}
+
+/// `emitTile`, with the first tile of `plan.initLoop` (if any) apart: it
+/// alone keeps the op's `kInitAttr`, and its index there is the constant 0
+/// (so its offsets and partial-tile tests fold).
+void emitTiles(OpBuilder &b, Location loc, linalg::LinalgOp op,
+               const TilePlan &plan, ValueRange ivs, Stage next,
+               ArrayRef<int64_t> sizes) {
+  SmallVector<int64_t> s(sizes);
+  if (!plan.initLoop || !op->hasAttr(kInitAttr)) {
+    emitTile(b, loc, op, plan, ivs, next, s, /*dropInit=*/false);
+    return;
+  }
+  unsigned i = *plan.initLoop;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        ivs[i], zero);
+  auto branch = [&](bool first) {
+    return [&, first](OpBuilder &nested, Location nestedLoc) {
+      SmallVector<Value> tileIvs(ivs.begin(), ivs.end());
+      if (first)
+        tileIvs[i] = zero;
+      emitTile(nested, nestedLoc, op, plan, tileIvs, next, s, !first);
+      scf::YieldOp::create(nested, nestedLoc);
+    };
+  };
+  scf::IfOp::create(b, loc, isFirst, branch(true), branch(false));
 }
 
 /// Replaces `op` by its tiles in the loops of `plan`, each tile marked with
@@ -329,7 +362,7 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op, const TilePlan &plan,
         [&](OpBuilder &nested, Location nestedLoc, ValueRange innerIvs) {
           SmallVector<Value> ivs(outerIvs.begin(), outerIvs.end());
           llvm::append_range(ivs, innerIvs);
-          emitTile(nested, nestedLoc, op, plan, ivs, next, sizes);
+          emitTiles(nested, nestedLoc, op, plan, ivs, next, sizes);
         });
   };
   if (p == 0) {
@@ -412,8 +445,9 @@ LogicalResult TileAndVectorizePass::initialize(MLIRContext *ctx) {
 /// of B is packed (PackPanels.h) whether B is laid out K x N or N x K;
 /// contraction generics become `linalg.contract` before register tiling
 /// (vectorized to FMAs, not multi-reductions). A contraction whose output
-/// was just filled with a constant, K being one cache tile, is marked
-/// (`kInitAttr`): its accumulators start at the constant (Accumulators.h).
+/// was just filled with a constant is marked (`kInitAttr`), and so are the
+/// tiles of its first K cache tile: their accumulators start at the
+/// constant (Accumulators.h); the later K tiles load what it stored.
 ///
 /// Threads (ops of at least `min-parallel-flops` flops): batch dimensions,
 /// if any, are the parallel loop; else the N cache tiles when they share
@@ -462,11 +496,13 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
       addTileLoop(plan, ranges, d.n, parallelN.value_or(nTile));
       addTileLoop(plan, ranges, d.k,
                   balancedTile(ranges[d.k], l2Tiles[2], regTiles[2]));
+      if (!plan.loops.empty() && plan.loops.back().dim == d.k)
+        plan.initLoop = plan.loops.size() - 1;
       if (parallelN)
         plan.numParallel = 1;
     }
     if (op.hasIndexSemantics())
-      plan.loops.clear(); // linalg.index would need offsets: untiled.
+      plan = TilePlan(); // linalg.index would need offsets: untiled.
     tileOp(rewriter, op, plan, ThreadTiled);
   }
   canonicalize(func);
@@ -538,17 +574,20 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
   return success();
 }
 
-/// Whether each register tile of `op` will run its K loop over the whole
-/// reduction, so its accumulators can start from a fill of the output
-/// rather than from memory: K has more than one iteration (so the tiles
-/// have a K loop), is not split into cache tiles or register tiles, and
-/// the other reduction loops have a single iteration.
+/// Whether the register tiles of `op`'s first K cache tile (all of them if
+/// K is one cache tile) can start their accumulators from a fill of the
+/// output rather than from memory: their K loops run over the whole cache
+/// tile, which starts at 0 and has more than one iteration (so the tiles
+/// have a K loop), K is not split into register tiles, and the other
+/// reduction loops have a single iteration.
 bool TileAndVectorizePass::startsFromFill(linalg::LinalgOp op,
                                           MatmulDims d) const {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   bool cacheTiling = llvm::all_of(l2Tiles, [](int64_t t) { return t != 0; });
-  if (ranges[d.k] < 2 || regTiles[2] != 1 ||
-      (cacheTiling && ranges[d.k] > l2Tiles[2]))
+  if (ranges[d.k] < 2 || regTiles[2] != 1)
+    return false;
+  if (cacheTiling &&
+      balancedTile(ranges[d.k], l2Tiles[2], regTiles[2]) < 2)
     return false;
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   for (unsigned l = 0; l < ranges.size(); ++l)

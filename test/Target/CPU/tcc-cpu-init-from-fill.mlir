@@ -40,12 +40,22 @@ func.func @one_filled(%a: memref<96x64xf32>, %b: memref<64x512xf32>, %c: memref<
 
 // -----
 
-// K = 300 is split into two cache tiles: the second adds to what the first
-// stored, so C is loaded and the fill stays (vectorized).
+// K = 300 is split into two cache tiles: the first starts its accumulators
+// at the fill's value, the second adds to what the first stored (loads C);
+// the fill goes. (More in tcc-cpu-init-from-fill-k-split.mlir.)
 // CHECK-LABEL: func.func @k_split
-// CHECK:         vector.store %{{.*}}, %{{.*}} : memref<1x16xf32
-// CHECK:         %[[ACC:.*]] = vector.load %{{.*}} : memref<6x16xf32
-// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]],
+// CHECK-DAG:     %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.for %[[K:.*]] = %c0 to %c2
+// CHECK:           %[[FIRST:.*]] = arith.cmpi eq, %[[K]], %c0
+// CHECK:           scf.if %[[FIRST]] {
+// CHECK-NOT:         vector.load %{{.*}} : memref<6x16xf32
+// CHECK:             scf.for {{.*}} iter_args(%{{.*}} = %[[Z]],
+// CHECK-NOT:         vector.load %{{.*}} : memref<6x16xf32
+// CHECK:           } else {
+// CHECK:             %[[ACC:.*]] = vector.load %{{.*}} : memref<6x16xf32
+// CHECK:             scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]],
+// CHECK-NOT:     linalg.fill
 func.func @k_split(%a: memref<8x300xf32>, %b: memref<300x16xf32>, %c: memref<8x16xf32>) {
   %z = arith.constant 0.0 : f32
   linalg.fill ins(%z : f32) outs(%c : memref<8x16xf32>)
