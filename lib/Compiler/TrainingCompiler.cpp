@@ -33,6 +33,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Threading.h"
 
 using namespace mlir;
 using namespace mlir::tcc;
@@ -253,26 +254,61 @@ static LogicalResult commit(Location loc, PendingOutput &out, bool executable) {
   return success();
 }
 
-/// Runs a tool; its own diagnostics go to our stderr.
+/// A tool run as a child process; its own diagnostics go to our stderr. One
+/// never finished (an error elsewhere came first) is waited for on
+/// destruction, so no temporary file it uses disappears under it.
+struct ToolRun {
+  llvm::sys::ProcessInfo process;
+  std::string command;
+  bool running = false;
+
+  ToolRun() = default;
+  ToolRun(const ToolRun &) = delete;
+  ToolRun &operator=(const ToolRun &) = delete;
+  ~ToolRun() {
+    if (running)
+      llvm::sys::Wait(process, std::nullopt);
+  }
+
+  LogicalResult start(Location loc, StringRef tool, ArrayRef<std::string> args) {
+    auto program = llvm::sys::findProgramByName(tool);
+    if (!program)
+      return emitError(loc, "cannot find the program '")
+             << tool << "' (set TCC_CC / TCC_CXX)";
+    SmallVector<StringRef> argv{*program};
+    for (const std::string &a : args)
+      argv.push_back(a);
+    command = llvm::join(argv, " ");
+    std::string error;
+    bool failedToStart = false;
+    process = llvm::sys::ExecuteNoWait(*program, argv, std::nullopt, {}, 0,
+                                       &error, &failedToStart);
+    if (failedToStart)
+      return emitError(loc, "command failed (") << error << "): " << command;
+    running = true;
+    return success();
+  }
+
+  LogicalResult finish(Location loc) {
+    std::string error;
+    llvm::sys::ProcessInfo done = llvm::sys::Wait(process, std::nullopt, &error);
+    running = false;
+    if (done.ReturnCode != 0)
+      return emitError(loc, "command failed (")
+             << (error.empty() ? "exit code " + std::to_string(done.ReturnCode)
+                               : error)
+             << "): " << command;
+    return success();
+  }
+};
+
+/// Runs a tool to completion.
 static LogicalResult runTool(Location loc, StringRef tool,
                              ArrayRef<std::string> args) {
-  auto program = llvm::sys::findProgramByName(tool);
-  if (!program)
-    return emitError(loc, "cannot find the program '")
-           << tool << "' (set TCC_CC / TCC_CXX)";
-  SmallVector<StringRef> argv{*program};
-  for (const std::string &a : args)
-    argv.push_back(a);
-  std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*program, argv, std::nullopt, {}, 0, 0,
-                                     &error);
-  if (rc != 0) {
-    std::string cmd = llvm::join(argv, " ");
-    return emitError(loc, "command failed (")
-           << (error.empty() ? "exit code " + std::to_string(rc) : error)
-           << "): " << cmd;
-  }
-  return success();
+  ToolRun run;
+  if (failed(run.start(loc, tool, args)))
+    return failure();
+  return run.finish(loc);
 }
 
 /// The runtime's link line: `tcc-trainer-link.txt` in the runtime lib dir,
@@ -303,9 +339,11 @@ readRuntimeLinkLine(Location loc, const CompileOptions &opts) {
 // Lowering and linking
 //===----------------------------------------------------------------------===//
 
-static LogicalResult lowerToObject(ModuleOp module, const CompileOptions &opts,
-                                   std::shared_ptr<bool> matched,
-                                   SmallVectorImpl<char> &object) {
+/// Lowers `module` to host objects: one for --emit=obj, else one per
+/// code generation thread (the linker joins them).
+static LogicalResult lowerToObjects(ModuleOp module, const CompileOptions &opts,
+                                    std::shared_ptr<bool> matched,
+                                    SmallVectorImpl<SmallVector<char, 0>> &objects) {
   MLIRContext *ctx = module.getContext();
   // The runtime has read the tcc.* annotations; LLVM has no use for them.
   auto tccNames = [](DictionaryAttr dict) {
@@ -333,7 +371,11 @@ static LogicalResult lowerToObject(ModuleOp module, const CompileOptions &opts,
   if (failed(pm.run(module)))
     return failure();
   warnIfNoDump(module.getLoc(), opts, *matched);
-  return emitHostObject(module, object);
+  ObjectEmitterOptions emitOpts;
+  if (opts.emit != EmitKind::Object)
+    emitOpts.codegenThreads =
+        std::clamp(llvm::hardware_concurrency().compute_thread_count(), 1u, 4u);
+  return emitHostObjects(module, objects, emitOpts);
 }
 
 static std::string headerPathFor(StringRef out) {
@@ -350,27 +392,36 @@ static std::string guardFor(StringRef headerPath) {
   return g + "_H";
 }
 
-static LogicalResult buildBinary(Location loc, const TrainingSignature &sig,
-                                 ArrayRef<char> object,
-                                 const CompileOptions &opts, bool prebuilt) {
+/// The C glue of an executable or library and its compile, which runs in
+/// the background while LLVM generates the model's code.
+struct GlueBuild {
+  TempDir tmp; // first member: removed only after the compiler has exited
+  std::vector<std::string> runtime;
+  std::string modelName;
+  SmallString<256> objectPath;
+  ToolRun cc;
+};
+
+static LogicalResult startGlue(Location loc, const TrainingSignature &sig,
+                               const CompileOptions &opts, bool prebuilt,
+                               GlueBuild &glue) {
   bool lib = opts.emit == EmitKind::Library;
   auto runtime = readRuntimeLinkLine(loc, opts);
   if (failed(runtime))
     return failure();
-  TempDir tmp;
+  glue.runtime = std::move(*runtime);
+  TempDir &tmp = glue.tmp;
   tmp.keep = opts.keepTemps;
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("tcc-compile", tmp.path))
     return emitError(loc, "cannot create a temporary directory: ")
            << ec.message();
-  SmallString<256> objPath(tmp.path), gluePath(tmp.path);
-  llvm::sys::path::append(objPath, "model.o");
-  llvm::sys::path::append(gluePath, "model_glue.o");
-  if (failed(writeFile(loc, objPath, StringRef(object.data(), object.size()))))
-    return failure();
+  glue.objectPath = tmp.path;
+  llvm::sys::path::append(glue.objectPath, "model_glue.o");
 
   GlueInputs in;
   in.modelName = llvm::sys::path::stem(opts.modelPath).str();
+  glue.modelName = in.modelName;
   bool fromIR = StringRef(opts.modelPath).ends_with(".mlir");
   // A training module given as IR carries its own loss and optimizer.
   in.configText = fromIR && prebuilt ? "prebuilt training module\n"
@@ -382,9 +433,27 @@ static LogicalResult buildBinary(Location loc, const TrainingSignature &sig,
   auto glueC = writeModelGlue(loc, sig, in, tmp.path);
   if (failed(glueC))
     return failure();
-  if (failed(runTool(loc, opts.cc,
-                     {"-c", "-O2", "-fPIC", "-std=c11", "-I" + opts.runtimeIncludeDir,
-                      *glueC, "-o", gluePath.str().str()})))
+  return glue.cc.start(loc, opts.cc,
+                       {"-c", "-O2", "-fPIC", "-std=c11",
+                        "-I" + opts.runtimeIncludeDir, *glueC, "-o",
+                        glue.objectPath.str().str()});
+}
+
+static LogicalResult buildBinary(Location loc, const TrainingSignature &sig,
+                                 ArrayRef<SmallVector<char, 0>> objects,
+                                 const CompileOptions &opts, GlueBuild &glue) {
+  bool lib = opts.emit == EmitKind::Library;
+  const std::vector<std::string> &runtime = glue.runtime;
+  std::vector<std::string> objPaths;
+  for (const SmallVector<char, 0> &object : objects) {
+    SmallString<256> objPath(glue.tmp.path);
+    llvm::sys::path::append(objPath,
+                            "model" + std::to_string(objPaths.size()) + ".o");
+    if (failed(writeFile(loc, objPath, StringRef(object.data(), object.size()))))
+      return failure();
+    objPaths.push_back(objPath.str().str());
+  }
+  if (failed(glue.cc.finish(loc)))
     return failure();
 
   PendingOutput out, header;
@@ -393,13 +462,14 @@ static LogicalResult buildBinary(Location loc, const TrainingSignature &sig,
   std::vector<std::string> link;
   if (lib)
     link.push_back("-shared");
-  link.insert(link.end(), {objPath.str().str(), gluePath.str().str()});
+  link.insert(link.end(), objPaths.begin(), objPaths.end());
+  link.push_back(glue.objectPath.str().str());
   // A shared library exports the whole C API, not only what the glue uses.
-  if (lib && !runtime->empty())
-    link.insert(link.end(), {"-Wl,--whole-archive", runtime->front(),
+  if (lib && !runtime.empty())
+    link.insert(link.end(), {"-Wl,--whole-archive", runtime.front(),
                              "-Wl,--no-whole-archive"});
-  link.insert(link.end(), runtime->begin() + (lib && !runtime->empty()),
-              runtime->end());
+  link.insert(link.end(), runtime.begin() + (lib && !runtime.empty()),
+              runtime.end());
   link.insert(link.end(), {"-lm", "-o", out.tempPath.str().str()});
   if (failed(runTool(loc, opts.cxx, link)))
     return failure();
@@ -408,7 +478,7 @@ static LogicalResult buildBinary(Location loc, const TrainingSignature &sig,
     if (failed(reserve(loc, headerPath, header)) ||
         failed(writeFile(loc, header.tempPath,
                          generateLibraryHeader(sig, guardFor(headerPath),
-                                               in.modelName))) ||
+                                               glue.modelName))) ||
         failed(commit(loc, header, false)))
       return failure();
   }
@@ -449,10 +519,16 @@ LogicalResult tcc::compileTrainingProgram(MLIRContext *ctx,
     return commit(loc, file, false);
   }
 
-  SmallVector<char, 0> object;
-  if (failed(lowerToObject(*module, opts, matched, object)))
+  // The glue compiles on another core while LLVM generates code.
+  GlueBuild glue;
+  if (opts.emit != EmitKind::Object &&
+      failed(startGlue(loc, *sig, opts, prebuilt, glue)))
+    return failure();
+  SmallVector<SmallVector<char, 0>, 2> objects;
+  if (failed(lowerToObjects(*module, opts, matched, objects)))
     return failure();
   if (opts.emit == EmitKind::Object) {
+    ArrayRef<char> object = objects.front();
     PendingOutput file;
     if (failed(reserve(loc, opts.outputPath, file)) ||
         failed(writeFile(loc, file.tempPath,
@@ -460,5 +536,5 @@ LogicalResult tcc::compileTrainingProgram(MLIRContext *ctx,
       return failure();
     return commit(loc, file, false);
   }
-  return buildBinary(loc, *sig, object, opts, prebuilt);
+  return buildBinary(loc, *sig, objects, opts, glue);
 }

@@ -15,6 +15,9 @@ struct ObjectEmitterOptions {
   /// Position-independent code, so the object links into executables and
   /// shared libraries alike.
   bool pic = true;
+  /// Machine-code generation of the optimized module runs on up to this
+  /// many threads, one partition of the functions each (emitHostObjects).
+  unsigned codegenThreads = 1;
 };
 
 /// Translates `module` (LLVM dialect only, e.g. after buildTccCpuPipeline)
@@ -22,6 +25,16 @@ struct ObjectEmitterOptions {
 /// CPU into `object`. Emits a diagnostic on `module` and fails on any error.
 LogicalResult emitHostObject(ModuleOp module, llvm::SmallVectorImpl<char> &object,
                              const ObjectEmitterOptions &options = {});
+
+/// Like emitHostObject, but after the IR pipeline (which still sees the
+/// whole module) the functions are split into up to `options.codegenThreads`
+/// partitions of about equal code generation cost, compiled concurrently into
+/// one object each, with the same machine code per function as one object.
+/// The objects must be linked together: local symbols become hidden globals
+/// named __tcc_local.*.
+LogicalResult emitHostObjects(ModuleOp module,
+                              llvm::SmallVectorImpl<llvm::SmallVector<char, 0>> &objects,
+                              const ObjectEmitterOptions &options = {});
 
 } // namespace mlir::tcc
 
