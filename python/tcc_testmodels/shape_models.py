@@ -1,4 +1,5 @@
-"""Small ONNX models for the shape and data-movement importer tests.
+"""Small ONNX models for the shape, data-movement and host-folding importer
+tests.
 
 Usage: shape_models.py MODEL_NAME OUT_PATH
 
@@ -148,6 +149,74 @@ def concat_empty():
     node = helper.make_node("Concat", ["x", "e"], ["y"], axis=1)
     return _model([node], [_t("x", F32, [2, 3]), _t("e", F32, [2, 0])],
                   [_t("y", F32, [2, 3])], 13)
+
+
+# Host folding (host-folding.test): one op applied to small constants, which
+# the importer computes itself.
+def _fold(op, inputs, shape, opset=13, **attrs):
+    """A graph computing `op` on the constants `inputs` (name -> array)."""
+    node = helper.make_node(op, list(inputs), ["y"], name=op.lower(), **attrs)
+    inits = [numpy_helper.from_array(np.asarray(v), k)
+             for k, v in inputs.items()]
+    return _model([node], [], [_t("y", I64, shape)], opset, inits)
+
+
+def _i64(v):
+    return np.array(v, np.int64)
+
+
+def fold_expand():
+    return _fold("Expand", {"x": _i64([[1], [2]]), "s": _i64([2, 3])}, [2, 3])
+
+
+def fold_tile():
+    return _fold("Tile", {"x": _i64([[1, 2]]), "r": _i64([2, 2])}, [2, 4])
+
+
+def fold_slice_backwards():
+    return _fold("Slice", {"x": _i64(np.arange(10).reshape(2, 5)),
+                           "starts": _i64([4]), "ends": _i64([0]),
+                           "axes": _i64([1]), "steps": _i64([-2])}, [2, 2])
+
+
+def fold_gather():
+    return _fold("Gather", {"x": _i64([[1, 2], [3, 4], [5, 6]]),
+                            "i": _i64([[2, -3]])}, [1, 2, 2], axis=0)
+
+
+def fold_gather_elements():
+    return _fold("GatherElements", {"x": _i64([[1, 2], [3, 4]]),
+                                    "i": _i64([[0, 0], [1, -2]])}, [2, 2],
+                 axis=1)
+
+
+def fold_pad_reflect():
+    return _fold("Pad", {"x": _i64([1, 2, 3]), "p": _i64([2, 1])}, [6],
+                 mode="reflect")
+
+
+def fold_pad_edge():
+    return _fold("Pad", {"x": _i64([1, 2, 3]), "p": _i64([2, 1])}, [6],
+                 mode="edge")
+
+
+def fold_pad_crop():
+    return _fold("Pad", {"x": _i64([1, 2, 3]), "p": _i64([-1, 2]),
+                         "v": _i64(9)}, [4])
+
+
+def fold_where_broadcast():
+    return _fold("Where", {"c": np.array([[True], [False]]),
+                           "a": _i64([1, 2, 3]), "b": _i64(0)}, [2, 3])
+
+
+def fold_add_broadcast():
+    return _fold("Add", {"a": _i64([[1], [2]]), "b": _i64([10, 20])}, [2, 2])
+
+
+def fold_div_by_zero():
+    # Integer division by zero is left to the compiled code.
+    return _fold("Div", {"a": _i64([1, 2]), "b": _i64([1, 0])}, [2])
 
 
 MODELS = {name: fn for name, fn in globals().items()
