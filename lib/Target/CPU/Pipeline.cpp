@@ -15,6 +15,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
@@ -55,8 +56,19 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
 
   // Vector code for contractions and elementwise ops; loops for the rest.
   pm.addNestedPass<func::FuncOp>(createStridedCopiesToLinalgPass());
-  pm.addNestedPass<func::FuncOp>(createVectorizeRowReductionsPass());
-  pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass());
+  // Register tiles and vectors sized for the target's registers: with 16
+  // of them (AVX2), a 6x16 tile of C takes 12 and leaves B's row and A's
+  // broadcast; with 32 zmm (AVX-512), a 12x32 tile takes 24. Elementwise
+  // and row-reduction vectors are two registers wide.
+  int64_t bits = options.vectorBits ? options.vectorBits : hostVectorBits();
+  int64_t lanes = bits / 32;
+  VectorizeRowReductionsPassOptions rows;
+  rows.maxWidth = 2 * lanes;
+  TileAndVectorizePassOptions tiles;
+  tiles.registerTiles = {bits >= 512 ? 12 : 6, 2 * lanes, 1};
+  tiles.vectorWidth = 2 * lanes;
+  pm.addNestedPass<func::FuncOp>(createVectorizeRowReductionsPass(rows));
+  pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass(tiles));
   // No allocation left in the steps: one static arena per function. After
   // vectorization, whose hoisting of accumulators out of loops needs
   // buffers it can tell apart (views of one arena may alias).
@@ -88,6 +100,13 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+}
+
+int64_t tcc::hostVectorBits() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 512;
+  return features.lookup("avx") ? 256 : 128;
 }
 
 void tcc::registerTccCpuPipeline() {

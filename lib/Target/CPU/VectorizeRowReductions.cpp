@@ -5,10 +5,11 @@
 // tcc-cpu-tile-and-vectorize, each 16-wide piece of a row is reduced to a
 // scalar by a `vector.reduction`, which LLVM lowers to an ordered chain of
 // scalar adds (no reassociation): the row costs as much as a scalar loop.
-// Here the whole body runs on 16-wide vectors, each reduction accumulates
-// lane-wise, and one tree of shuffles per row folds the accumulator into
-// the output; outputs the body also writes at every point (fused producers)
-// are stored per vector. The summation order changes (16 partial sums, then
+// Here the whole body runs on vectors of two registers (`max-width` lanes,
+// 16 for AVX2), each reduction accumulates lane-wise, and one tree of
+// shuffles per row folds the accumulator into the output; outputs the body
+// also writes at every point (fused producers) are stored per vector. The
+// summation order changes (one partial sum per lane, then
 // a pairwise tree), as with any vectorized sum; it does not depend on the
 // thread count.
 //
@@ -28,6 +29,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::tcc {
 #define GEN_PASS_DEF_VECTORIZEROWREDUCTIONSPASS
@@ -127,7 +129,8 @@ Operation *matchCombiner(BlockArgument out, Value yielded, Block *body) {
   return combiner;
 }
 
-std::optional<Reduction> matchReduction(linalg::GenericOp op) {
+std::optional<Reduction> matchReduction(linalg::GenericOp op,
+                                        int64_t maxWidth) {
   if (!op.hasPureBufferSemantics() || op.getNumLoops() < 2 ||
       op.getNumReductionLoops() != 1 ||
       op.getIteratorTypesArray().back() != utils::IteratorType::reduction ||
@@ -136,9 +139,11 @@ std::optional<Reduction> matchReduction(linalg::GenericOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, ShapedType::isDynamic))
     return std::nullopt;
-  // 16 lanes (two AVX2 registers) where the row allows, else 8.
+  // Two vector registers' worth of lanes where the row allows, else one.
   Reduction match{op, op.getNumLoops() - 1, 0, {}};
-  match.width = ranges.back() % 16 == 0 ? 16 : ranges.back() % 8 == 0 ? 8 : 0;
+  match.width = ranges.back() % maxWidth == 0         ? maxWidth
+                : ranges.back() % (maxWidth / 2) == 0 ? maxWidth / 2
+                                                      : 0;
   if (!match.width)
     return std::nullopt;
 
@@ -428,10 +433,19 @@ void rewrite(const Reduction &match, int64_t minParallelElements) {
 struct VectorizeRowReductionsPass
     : tcc::impl::VectorizeRowReductionsPassBase<VectorizeRowReductionsPass> {
   using Base::Base;
+  LogicalResult initialize(MLIRContext *ctx) override {
+    int64_t width = maxWidth;
+    if (width >= 2 && llvm::isPowerOf2_64(width))
+      return success();
+    return emitError(UnknownLoc::get(ctx))
+           << "tcc-cpu-vectorize-row-reductions: 'max-width' must be a power "
+              "of two >= 2, got "
+           << width;
+  }
   void runOnOperation() override {
     SmallVector<Reduction> matches;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (auto match = matchReduction(op))
+      if (auto match = matchReduction(op, maxWidth))
         matches.push_back(*match);
     });
     for (const Reduction &match : matches)

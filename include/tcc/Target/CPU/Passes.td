@@ -98,7 +98,9 @@ def VectorizeRowReductionsPass
     operands that are either read contiguously along the row or constant
     along it, an elementwise body and `out = combine(out, x)` reductions
     (addf, mulf, maximumf, minimumf, maxnumf, minnumf on f32), becomes a loop
-    over the rows whose body runs on 16- (or 8-) wide vectors: each
+    over the rows whose body runs on `max-width`-wide vectors (half as
+    wide where the row needs it; 16 and 8 by default, two and one AVX2
+    registers): each
     reduction accumulates lane-wise and is folded into its output once per
     row by a pairwise shuffle tree; outputs written at every point are stored
     per vector. Matrix products (contractions with M and N loops) are left
@@ -113,6 +115,9 @@ def VectorizeRowReductionsPass
            "Reductions over at least this many points share their rows "
            "among threads (vectorized, a layer norm's 131072 points take "
            "~10 us on one core: not worth a fork/join)">,
+    Option<"maxWidth", "max-width", "int64_t", "16",
+           "Lanes of a row accumulator (a power of two >= 2; rows that "
+           "are a multiple of half of it only use half)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -14,7 +14,17 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "stop-after-buffer-planning",
       llvm::cl::desc("Stop once buffers are planned (for reports and tests)"),
       llvm::cl::init(false)};
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Bits of the target's vector registers, which size "
+                     "register tiles and vectors: 512 (AVX-512), 256 "
+                     "(AVX/AVX2) or 128; 0: the host CPU's"),
+      llvm::cl::init(0)};
 };
+
+/// Bits of the host CPU's vector registers: 512 with AVX-512F, 256 with
+/// AVX, else 128 (SSE, NEON).
+int64_t hostVectorBits();
 
 /// tcc (on tensors) -> linalg -> buffers -> loops -> LLVM dialect, for the
 /// host CPU. Functions keep their names; results become trailing out-params.
