@@ -166,8 +166,12 @@ static Slice offsetSlab(ArrayRef<int64_t> lead, ArrayRef<int64_t> j,
 }
 
 /// `x` ([N, G, C, D...]) zero-padded to `shape`, `lo` rows before: zeros,
-/// then `x` added into the interior (an addition into zeros rather than a
-/// copy, which canonicalization would turn into a strided memref.copy).
+/// with `x` inserted into the interior. The fill is the insert's only user,
+/// so it is filled once, in place (tcc-clone-fill-inits would give an
+/// extract_slice of it read by an accumulation a second fill, and
+/// bufferization a copy between the two); the producer of `x` writes into
+/// the interior (empty-tensor elimination), or the strided copy is
+/// vectorized (tcc-cpu-strided-copies-to-linalg).
 static Value zeroPadded(OpBuilder &b, Location loc, Value x,
                         ArrayRef<int64_t> lo, ArrayRef<int64_t> shape) {
   RankedTensorType type = tensorType(x);
@@ -178,14 +182,10 @@ static Value zeroPadded(OpBuilder &b, Location loc, Value x,
   SmallVector<int64_t> offsets(3, 0), ones(type.getRank(), 1);
   offsets.append(lo.begin(), lo.end());
   MLIRContext *ctx = b.getContext();
-  auto offs = getAsIndexOpFoldResult(ctx, offsets);
-  auto sizes = getAsIndexOpFoldResult(ctx, type.getShape());
-  auto strides = getAsIndexOpFoldResult(ctx, ones);
-  Value interior = tensor::ExtractSliceOp::create(b, loc, type, image, offs,
-                                                  sizes, strides);
-  Value sum = accumulateInto(b, loc, x, interior);
-  return tensor::InsertSliceOp::create(b, loc, sum, image, offs, sizes,
-                                       strides);
+  return tensor::InsertSliceOp::create(
+      b, loc, x, image, getAsIndexOpFoldResult(ctx, offsets),
+      getAsIndexOpFoldResult(ctx, type.getShape()),
+      getAsIndexOpFoldResult(ctx, ones));
 }
 
 Value tcc::buildIm2Col(OpBuilder &b, Location loc, Value input,
@@ -267,11 +267,19 @@ Value tcc::buildCol2Im(OpBuilder &b, Location loc, Value col,
   SmallVector<int64_t> window{n, g, mg};
   window.append(inSizes.begin(), inSizes.end());
   auto windowType = resultType.clone(window);
+  // The first offset's columns are copied in (-0.0 + x is x): the fill is
+  // then only that insert's destination, filled once in place, rather than
+  // also read through a slice (which tcc-clone-fill-inits would give a
+  // second fill and bufferization a copy between the two).
+  bool first = true;
   forEachOffset(w.kernel, [&](ArrayRef<int64_t> j) {
     Slice from = offsetSlab({n, g, mg}, j, inSizes);
     Slice to = windowSlice({n, g, mg}, w, j, inSizes);
-    Value piece = accumulateInto(b, loc, from.extract(b, loc, windowType, col),
-                                 to.extract(b, loc, windowType, image));
+    Value piece = from.extract(b, loc, windowType, col);
+    if (!first)
+      piece = accumulateInto(b, loc, piece,
+                             to.extract(b, loc, windowType, image));
+    first = false;
     image = to.insert(b, loc, piece, image);
   });
   SmallVector<int64_t> merged{n, g * mg};

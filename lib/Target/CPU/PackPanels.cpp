@@ -32,6 +32,31 @@ Value block(OpBuilder &b, Location loc, Value buffer, OpFoldResult row,
       ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
 }
 
+SmallVector<Value> transpose8x8(OpBuilder &b, Location loc,
+                                ArrayRef<Value> rows) {
+  auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) -> Value {
+    return vector::ShuffleOp::create(b, loc, x, y, mask);
+  };
+  SmallVector<Value> t, s(8), cols(8);
+  for (unsigned i = 0; i < 8; i += 2) {
+    t.push_back(shuffle(rows[i], rows[i + 1], {0, 8, 1, 9, 4, 12, 5, 13}));
+    t.push_back(shuffle(rows[i], rows[i + 1], {2, 10, 3, 11, 6, 14, 7, 15}));
+  }
+  // t[4h + 2p + q]: rows 4h + 2p, +1; q selects elements (0,1,4,5) or
+  // (2,3,6,7). s[4h + 2q + r]: rows 4h..4h+3 of columns 2q + r and 2q + r + 4.
+  for (unsigned h = 0; h < 2; ++h)
+    for (unsigned q = 0; q < 2; ++q) {
+      Value lo = t[4 * h + q], hi = t[4 * h + 2 + q];
+      s[4 * h + 2 * q] = shuffle(lo, hi, {0, 1, 8, 9, 4, 5, 12, 13});
+      s[4 * h + 2 * q + 1] = shuffle(lo, hi, {2, 3, 10, 11, 6, 7, 14, 15});
+    }
+  for (unsigned c = 0; c < 4; ++c) {
+    cols[c] = shuffle(s[c], s[4 + c], {0, 1, 2, 3, 8, 9, 10, 11});
+    cols[c + 4] = shuffle(s[c], s[4 + c], {4, 5, 6, 7, 12, 13, 14, 15});
+  }
+  return cols;
+}
+
 namespace {
 
 /// The dimensions among m, n and k that `map` indexes, in its order, if its
@@ -88,34 +113,6 @@ bool hasUnitInnerStride(Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
   auto [strides, offset] = type.getStridesAndOffset();
   return !strides.empty() && strides.back() == 1;
-}
-
-/// The 8 columns of the 8x8 block whose rows are `rows` (vector<8xf32>
-/// each): the usual AVX sequence of unpacks, in-lane shuffles and lane
-/// permutes (24 shuffles, no scalar moves).
-SmallVector<Value> transpose8x8(OpBuilder &b, Location loc,
-                                ArrayRef<Value> rows) {
-  auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) -> Value {
-    return vector::ShuffleOp::create(b, loc, x, y, mask);
-  };
-  SmallVector<Value> t, s(8), cols(8);
-  for (unsigned i = 0; i < 8; i += 2) {
-    t.push_back(shuffle(rows[i], rows[i + 1], {0, 8, 1, 9, 4, 12, 5, 13}));
-    t.push_back(shuffle(rows[i], rows[i + 1], {2, 10, 3, 11, 6, 14, 7, 15}));
-  }
-  // t[4h + 2p + q]: rows 4h + 2p, +1; q selects elements (0,1,4,5) or
-  // (2,3,6,7). s[4h + 2q + r]: rows 4h..4h+3 of columns 2q + r and 2q + r + 4.
-  for (unsigned h = 0; h < 2; ++h)
-    for (unsigned q = 0; q < 2; ++q) {
-      Value lo = t[4 * h + q], hi = t[4 * h + 2 + q];
-      s[4 * h + 2 * q] = shuffle(lo, hi, {0, 1, 8, 9, 4, 5, 12, 13});
-      s[4 * h + 2 * q + 1] = shuffle(lo, hi, {2, 3, 10, 11, 6, 7, 14, 15});
-    }
-  for (unsigned c = 0; c < 4; ++c) {
-    cols[c] = shuffle(s[c], s[4 + c], {0, 1, 2, 3, 8, 9, 10, 11});
-    cols[c + 4] = shuffle(s[c], s[4 + c], {4, 5, 6, 7, 12, 13, 14, 15});
-  }
-  return cols;
 }
 
 /// dst (kc x w) = transpose(src (w x kc)). With K contiguous in `src` and w

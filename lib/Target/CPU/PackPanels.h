@@ -41,6 +41,12 @@ Value mulIndex(OpBuilder &b, Location loc, Value v, int64_t c);
 Value block(OpBuilder &b, Location loc, Value buffer, OpFoldResult row,
             OpFoldResult col, int64_t rows, int64_t width);
 
+/// The 8 columns of the 8x8 block whose rows are `rows` (vector<8xf32>
+/// each): the usual AVX sequence of unpacks, in-lane shuffles and lane
+/// permutes (24 shuffles, no scalar moves).
+SmallVector<Value> transpose8x8(OpBuilder &b, Location loc,
+                                ArrayRef<Value> rows);
+
 /// Copies the K x N panel of B that `op` reads into `scratch`, as N/width
 /// column strips of K x width, one after another.
 void packPanel(RewriterBase &rewriter, linalg::LinalgOp op, MatmulDims d,

@@ -56,6 +56,9 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
 
   // Vector code for contractions and elementwise ops; loops for the rest.
   pm.addNestedPass<func::FuncOp>(createStridedCopiesToLinalgPass());
+  // Transposes that move the innermost dimension: 8x8 register blocks
+  // rather than vectors gathered element by element.
+  pm.addNestedPass<func::FuncOp>(createVectorizeTransposesPass());
   // Register tiles and vectors sized for the target's registers: with 16
   // of them (AVX2), a 6x16 tile of C takes 12 and leaves B's row and A's
   // broadcast; with 32 zmm (AVX-512), a 12x32 tile takes 24. Elementwise

@@ -649,10 +649,15 @@ LogicalResult TileAndVectorizePass::tileElementwise(func::FuncOp func) {
     SmallVector<int64_t> sizes(op.getNumLoops(), 1);
     sizes.back() = vectorWidth;
     // Rows are shared out among threads when the outer loop is parallel,
-    // has rows to share and the op is big enough to pay for the fork.
+    // has rows to share and the op is big enough to pay for the fork. The
+    // outer loop is the first with more than one iteration: leading unit
+    // dimensions (a convolution's single group) are no loop to share.
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    bool parallel = ranges.size() >= 2 && ranges.front() >= 2 &&
-                    op.getIteratorTypesArray().front() ==
+    unsigned outerDim = 0;
+    while (outerDim + 1 < ranges.size() && ranges[outerDim] == 1)
+      ++outerDim;
+    bool parallel = outerDim + 1 < ranges.size() && ranges[outerDim] >= 2 &&
+                    op.getIteratorTypesArray()[outerDim] ==
                         utils::IteratorType::parallel &&
                     !insideParallelLoop(op);
     int64_t points = 1;
@@ -662,8 +667,10 @@ LogicalResult TileAndVectorizePass::tileElementwise(func::FuncOp func) {
         tileAndPeel(rewriter, op, sizes, {}, RegisterTiled);
     if (failed(loops))
       return op->emitError("cannot tile this op into vectors");
-    if (parallel && points >= minParallelElements && !loops->empty())
-      if (auto outer = dyn_cast<scf::ForOp>(loops->front()))
+    // One tile loop per dimension, outermost first.
+    if (parallel && points >= minParallelElements &&
+        loops->size() == ranges.size())
+      if (auto outer = dyn_cast<scf::ForOp>((*loops)[outerDim]))
         makeParallel(rewriter, outer);
   }
   return success();

@@ -51,7 +51,8 @@ def TileAndVectorizePass
     beside f32 ones too, as pooling's argmax and gradient have) that the upstream vectorizer
     accepts (elementwise generics, fills, transposes, reductions) are tiled
     to `vector-width` along the innermost loop (1 along the others), peeled,
-    and vectorized; when the outermost loop is parallel and the op covers at
+    and vectorized; when the outermost loop with more than one iteration
+    is parallel and the op covers at
     least `min-parallel-elements` elements (about 20 us of work on one core),
     that loop becomes an `scf.parallel`. Ops already inside a parallel loop
     are never parallelized again (no nested thread teams).
@@ -141,6 +142,36 @@ def StridedCopiesToLinalgPass
     `memcpy`).
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def VectorizeTransposesPass
+    : Pass<"tcc-cpu-vectorize-transposes", "::mlir::func::FuncOp"> {
+  let summary = "Transpose f32 buffers in 8x8 register blocks";
+  let description = [{
+    On buffers, before `tcc-cpu-tile-and-vectorize`: a `linalg.transpose`
+    of statically shaped f32 buffers that moves the input's innermost
+    (unit-stride) dimension away from the output's innermost one would be
+    vectorized along the output's rows, each vector gathered element by
+    element. Here the two dimensions are instead walked in 8x8 blocks:
+    eight vector loads along the input's rows, an in-register transpose
+    (shuffles), eight vector stores along the output's rows. What the
+    blocks leave (dimensions not a multiple of 8) stays a `linalg.transpose`
+    of the remaining slices. The first block loop with more than one
+    iteration is an `scf.parallel` when the transpose moves at least
+    `min-parallel-elements` elements and is not already in a parallel loop.
+  }];
+  let options = [
+    Option<"minParallelElements", "min-parallel-elements", "int64_t",
+           "65536",
+           "Transposes of at least this many elements share their outer "
+           "block loop among threads">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
 }
 
 def CollapseContractionDimsPass
