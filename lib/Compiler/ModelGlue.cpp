@@ -655,7 +655,8 @@ FailureOr<std::string> tcc::writeModelGlue(Location loc,
 }
 
 std::string tcc::generateLibraryHeader(const TrainingSignature &sig,
-                                       StringRef guardName, StringRef modelName) {
+                                       StringRef guardName, StringRef modelName,
+                                       bool profile) {
   std::string text;
   llvm::raw_string_ostream os(text);
   StringRef prefix = guardName;
@@ -700,8 +701,13 @@ std::string tcc::generateLibraryHeader(const TrainingSignature &sig,
      << "                          const void *labels, float *loss, void *predictions);\n"
      << "int tcc_trainer_save(tcc_trainer *t, const char *path);\n"
      << "int tcc_trainer_load(tcc_trainer *t, const char *path);\n"
-     << "int tcc_trainer_export_onnx(tcc_trainer *t, const char *path);\n\n"
-     << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+     << "int tcc_trainer_export_onnx(tcc_trainer *t, const char *path);\n\n";
+  if (profile)
+    os << "/* Built with --profile: the time of each kernel of the steps so far,\n"
+       << " * as a table (path NULL: stderr); reset zeroes the counters. */\n"
+       << "int tcc_profile_write(const char *path);\n"
+       << "void tcc_profile_reset(void);\n\n";
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   os.flush();
   return text;
 }

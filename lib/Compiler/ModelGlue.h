@@ -77,10 +77,12 @@ uint64_t computeFingerprint(const TrainingSignature &sig,
 FailureOr<std::string> writeModelGlue(Location loc, const TrainingSignature &sig,
                                       const GlueInputs &in, llvm::StringRef dir);
 
-/// The C header of a shared library build (--emit=lib).
+/// The C header of a shared library build (--emit=lib); `profile` declares
+/// the profiler's C functions (tcc-compile --profile).
 std::string generateLibraryHeader(const TrainingSignature &sig,
                                   llvm::StringRef guardName,
-                                  llvm::StringRef modelName);
+                                  llvm::StringRef modelName,
+                                  bool profile = false);
 
 } // namespace mlir::tcc
 

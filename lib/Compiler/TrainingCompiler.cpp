@@ -366,7 +366,9 @@ static LogicalResult lowerToObjects(ModuleOp module, const CompileOptions &opts,
     if (auto f = module.lookupSymbol<func::FuncOp>(name))
       f->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), UnitAttr::get(ctx));
   PassManager pm(ctx);
-  buildTccCpuPipeline(pm, CpuPipelineOptions());
+  CpuPipelineOptions cpu;
+  cpu.profile = opts.profile;
+  buildTccCpuPipeline(pm, cpu);
   enableDumpAfter(pm, opts.dumpIRAfter, matched);
   if (failed(pm.run(module)))
     return failure();
@@ -478,7 +480,7 @@ static LogicalResult buildBinary(Location loc, const TrainingSignature &sig,
     if (failed(reserve(loc, headerPath, header)) ||
         failed(writeFile(loc, header.tempPath,
                          generateLibraryHeader(sig, guardFor(headerPath),
-                                               glue.modelName))) ||
+                                               glue.modelName, opts.profile))) ||
         failed(commit(loc, header, false)))
       return failure();
   }

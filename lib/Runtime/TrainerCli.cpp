@@ -3,6 +3,7 @@
 #include "tcc/Runtime/TrainerCli.h"
 #include "tcc/Runtime/Checkpoint.h"
 #include "tcc/Runtime/FileUtil.h"
+#include "tcc/Runtime/Profile.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -32,6 +33,10 @@ in order) and Y.npy the labels, rows along the first dimension.
                            ({"step", "epoch", "loss", "lr", ...})
   --log-step-time          add "step_s", the wall time of each step, to the
                            log (off by default: logs stay reproducible)
+  --profile-out FILE       programs built with tcc-compile --profile print
+                           the time of each kernel to stderr after training
+                           (the top 20); this writes the whole table to FILE
+  --profile-warmup N       leave the first N steps of this run out of it
   --checkpoint FILE        save a checkpoint at the end of every epoch, at the
                            end of training and when interrupted
   --save-every N           ... and every N optimizer steps
@@ -140,6 +145,8 @@ bool parseTrainerArgs(int argc, char **argv, TrainerOptions &o,
       {"--resume", str(&o.resume)},       {"--export-onnx", str(&o.exportOnnx)},
       {"--skip-nonfinite", flag(&o.skipNonFinite)},
       {"--log-step-time", flag(&o.logStepTime)},
+      {"--profile-out", str(&o.profileOut)},
+      {"--profile-warmup", num(&o.profileWarmup, 0)},
       {"--info", flag(&o.info)},          {"--help", flag(&o.help)},
       {"-h", flag(&o.help)}};
   while (r.pos < r.args.size()) {
@@ -203,6 +210,8 @@ static bool checkOutputPaths(const TrainerOptions &o, std::string &error) {
     outputs.push_back({"--export-onnx", o.exportOnnx});
   if (!o.log.empty())
     outputs.push_back({"--log", o.log});
+  if (!o.profileOut.empty())
+    outputs.push_back({"--profile-out", o.profileOut});
   for (size_t i = 0; i < outputs.size(); ++i) {
     const auto &[flag, path] = outputs[i];
     for (const auto &[inFlag, in] : inputs) {
@@ -245,6 +254,12 @@ static bool checkOutputPaths(const TrainerOptions &o, std::string &error) {
 bool checkTrainerOptions(const TrainerOptions &o, std::string &error) {
   if (o.epochs >= 0 && o.steps >= 0) {
     error = "give --epochs or --steps, not both";
+    return false;
+  }
+  if ((!o.profileOut.empty() || o.profileWarmup > 0) && !profileAvailable()) {
+    error = std::string(o.profileOut.empty() ? "--profile-warmup" : "--profile-out") +
+            ": this program was built without profiling "
+            "(compile it with tcc-compile --profile)";
     return false;
   }
   if (o.saveEvery > 0 && o.checkpoint.empty()) {

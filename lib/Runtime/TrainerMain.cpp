@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tcc/Runtime/ModelInfo.h"
+#include "tcc/Runtime/Profile.h"
 #include "tcc/Runtime/Progress.h"
 #include "tcc/Runtime/TrainConfig.h"
 #include "tcc/Runtime/Trainer.h"
@@ -171,6 +172,8 @@ class Run {
 public:
   Run(const tcc_model &m, const TrainerOptions &o) : m_(m), o_(o) {}
   int main();
+  /// The --profile table: the top kernels on stderr, or all in --profile-out.
+  bool reportProfile(std::string &error);
 
 private:
   bool prepare(std::string &error);
@@ -193,6 +196,8 @@ private:
   int64_t epochs_ = 1, batchesPerEpoch_ = 0, lastSaved_ = -1;
   double epochLoss_ = 0;
   int64_t epochSteps_ = 0, skipped_ = 0, skippedInARow_ = 0;
+  MeasuredSteps measured_;
+  int64_t stepsRun_ = 0;
 };
 
 /// Fails before training rather than after it: the program must carry its
@@ -351,10 +356,16 @@ int Run::trainLoop() {
     auto start = std::chrono::steady_clock::now();
     StepStatus st = trainer_.trainStep(b->inputPointers().data(),
                                        b->labels.data.data(), loss);
-    std::string stepTime = stepTimeMember(
-        o_.logStepTime, std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - start)
-                            .count());
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    std::string stepTime = stepTimeMember(o_.logStepTime, seconds);
+    measured_.seconds += seconds;
+    ++measured_.steps;
+    if (++stepsRun_ == o_.profileWarmup) { // the table starts after these
+      tcc_profile_reset();
+      measured_ = MeasuredSteps();
+    }
     loader.recycle(std::move(b));
     int64_t epoch = pos_.epoch, stepNo = trainer_.step();
     if (st != StepStatus::Ok)
@@ -412,6 +423,24 @@ int Run::trainLoop() {
     return 130;
   }
   return 0;
+}
+
+bool Run::reportProfile(std::string &error) {
+  if (o_.profileOut.empty()) {
+    writeProfileReport(stderr, measured_, /*maxRows=*/20);
+    return true;
+  }
+  if (!writeFileAtomic(
+          o_.profileOut,
+          [&](FILE *f, std::string &) {
+            writeProfileReport(f, measured_);
+            return true;
+          },
+          error))
+    return false;
+  std::fprintf(stderr, "wrote the kernel profile to '%s'\n",
+               o_.profileOut.c_str());
+  return true;
 }
 
 int Run::main() {
@@ -480,5 +509,10 @@ extern "C" int tcc_trainer_main(const tcc_model *model, int argc, char **argv) {
   if (!checkTrainerOptions(o, error))
     return fail(error);
   o.threads = applyThreadCount(o.threads);
-  return Run(*model, o).main();
+  Run run(*model, o);
+  int rc = run.main();
+  if ((rc == 0 || rc == 130) && profileAvailable() &&
+      !run.reportProfile(error))
+    return fail(error);
+  return rc;
 }

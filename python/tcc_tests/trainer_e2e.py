@@ -22,7 +22,9 @@ from PyTorch, trained on 768 Fashion-MNIST images reduced to 8x8, batch 32,
     byte-identical and no file left behind;
   * a diverging run stops with the step number; --skip-nonfinite goes on;
   * the ctypes binding (python/tcc/trainer.py) trains, evaluates, saves and
-    loads, with the binary's losses.
+    loads, with the binary's losses;
+  * --profile: the binary (and library) prints a table of its kernels whose
+    times add up to at most the step's, and trains exactly as without it.
 
 Prints one line per case, then `N passed, M failed`; exits 1 on failure.
 
@@ -524,6 +526,95 @@ def nonfinite_skip_gives_up(env):
     assert "error" in p.stderr and "in a row" in p.stderr and "step %d" % (len(ok) + 1) in p.stderr, p.stderr
 
 
+# ------------------------------------------------------------ profiling
+def profile_tables(text):
+    """{function: (calls, kernel rows, kernels total ms, function ms)} of a
+    --profile report."""
+    import re
+    tables, current = {}, None
+    for line in text.splitlines():
+        m = re.match(r"profile of (\w+): (\d+) calls, ([0-9.]+) ms .*, (\d+) kernels$", line)
+        if m:
+            current = m.group(1)
+            tables[current] = [int(m.group(2)), [], None, float(m.group(3)), int(m.group(4))]
+            continue
+        m = re.match(r"\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)%  (.+)$", line)
+        if m and current:
+            tables[current][1].append(m.groups())
+            continue
+        m = re.match(r"kernels total ([0-9.]+) ms = [0-9.]+% of (\w+)'s ([0-9.]+) ms", line)
+        if m:
+            tables[m.group(2)][2] = float(m.group(1))
+    return tables
+
+
+@case
+def profile(env):
+    """A --profile binary prints its kernels after training (top 20 on stderr,
+    all with --profile-out), each named by its ONNX nodes and kind, summing to
+    at most the step's own time; the losses are the unprofiled binary's."""
+    d = env.workdir("profile")
+    base = TRAIN + ["--steps", "6", "--no-shuffle"]
+    run([env.exe("mlp")] + base + ["--log", "plain.jsonl"], d)
+    p = run([env.exe("mlp-prof")] + base + ["--log", "prof.jsonl"], d)
+    assert losses(os.path.join(d, "prof.jsonl")) == losses(os.path.join(d, "plain.jsonl")), \
+        "profiling changed the losses"
+    t = profile_tables(p.stderr)
+    assert list(t) == ["train_step"], p.stderr[-3000:]
+    calls, rows, total, whole, kernels = t["train_step"]
+    assert calls == 6 and kernels > 0 and 0 < len(rows) <= min(kernels, 20), p.stderr[-3000:]
+    assert all(int(r[3]) == 6 for r in rows), rows
+    assert any(r[2] == "matmul" and "Gemm" in r[7] for r in rows), rows
+    assert 0 < total <= whole * 1.001 + 0.01, (total, whole)
+    assert "the trainer measured" in p.stderr and "over 6 steps" in p.stderr
+    # --profile-warmup leaves the first steps out.
+    p = run([env.exe("mlp-prof")] + base + ["--profile-warmup", "2"], d)
+    assert profile_tables(p.stderr)["train_step"][0] == 4 and "over 4 steps" in p.stderr, p.stderr[-2000:]
+    # The whole table (and eval_step's, with --test) in a file.
+    p = run([env.exe("mlp-prof")] + TRAIN + TEST + ["--epochs", "1", "--profile-out", "prof.txt"], d)
+    assert "wrote the kernel profile to 'prof.txt'" in p.stderr and "profile of" not in p.stderr
+    with open(os.path.join(d, "prof.txt")) as f:
+        t = profile_tables(f.read())
+    assert set(t) == {"train_step", "eval_step"}, t.keys()
+    assert t["train_step"][0] == STEPS_PER_EPOCH and len(t["train_step"][1]) == t["train_step"][4]
+    assert t["eval_step"][0] > 0 and t["eval_step"][4] > 0
+    # Without --profile: no table, and --profile-out is an error.
+    p = run([env.exe("mlp")] + base, d)
+    assert "profile of" not in p.stderr
+    p = run([env.exe("mlp")] + base + ["--profile-out", "no.txt"], d, rc=1)
+    assert "error" in p.stderr and "tcc-compile --profile" in p.stderr, p.stderr
+    assert not os.path.exists(os.path.join(d, "no.txt"))
+    run([env.exe("mlp")] + base + ["--profile-warmup", "1"], d, rc=1)
+    # The shared library: its main prints the table; tcc_profile_write too.
+    import ctypes
+    from tcc import trainer
+    argv = [os.path.join(d, a) if a.endswith(".npy") else a for a in TRAIN]
+    out = os.path.join(d, "lib.txt")
+    saved_stderr = os.dup(2)  # in-process: silence its progress lines
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        rc = trainer.run_main(env.exe("libmlp-prof.so"),
+                              argv + ["--steps", "3", "--no-shuffle", "--profile-out", out])
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+    assert rc == 0
+    with open(out) as f:
+        assert profile_tables(f.read())["train_step"][0] == 3
+    lib = ctypes.CDLL(env.exe("libmlp-prof.so"))  # the same, already loaded
+    for name, want in (("lib2.txt", "profile of train_step: 3 calls"), ("lib3.txt", "no step ran")):
+        assert lib.tcc_profile_write(os.fsencode(os.path.join(d, name))) == 0
+        with open(os.path.join(d, name)) as f:
+            assert want in f.read(), name
+        lib.tcc_profile_reset()
+    # The flag is documented; --emit=mlir has nothing to instrument.
+    tc = os.path.join(env.tools, "tcc-compile")
+    assert "--profile" in run([tc, "--help"], d).stdout
+    p = run([tc, "mlp8.onnx", "-o", "m.mlir", "--emit=mlir", "--profile"], d, rc=1)
+    assert "--profile" in p.stderr and not os.path.exists(os.path.join(d, "m.mlir")), p.stderr
+
+
 # ------------------------------------------------------- ctypes binding
 @case
 def ctypes_binding(env):
@@ -597,6 +688,9 @@ def compile_all(env):
     builds = [("mlp8.onnx", "mlp", ["--optimizer", "adamw", "--lr", "0.01"]),
               ("mlp8.onnx", "libmlp.so", ["--optimizer", "adamw", "--lr", "0.01", "--emit=lib"]),
               ("mlp8.onnx", "mlp-adam", ["--optimizer", "adam", "--lr", "0.01"]),
+              ("mlp8.onnx", "mlp-prof", ["--optimizer", "adamw", "--lr", "0.01", "--profile"]),
+              ("mlp8.onnx", "libmlp-prof.so",
+               ["--optimizer", "adamw", "--lr", "0.01", "--emit=lib", "--profile"]),
               ("mlp8.onnx", "mlp-diverge", ["--optimizer", "sgd", "--lr", "1e10"]),
               ("other.onnx", "other", ["--optimizer", "adamw", "--lr", "0.01"])]
     for model, out, flags in builds:

@@ -72,6 +72,10 @@ static cl::opt<std::string> dumpIRAfter("dump-ir-after",
     cl::value_desc("pass"), cl::cat(category));
 static cl::opt<bool> report("report",
     cl::desc("Print parameter count, op counts, FLOPs and memory"), cl::cat(category));
+static cl::opt<bool> profile("profile",
+    cl::desc("Time each kernel of the steps: the training binary prints where "
+             "a step's time goes, by ONNX node (exe, lib, obj)"),
+    cl::cat(category));
 static cl::opt<bool> keepTemps("keep-temps",
     cl::desc("Keep the generated glue and objects"), cl::Hidden, cl::cat(category));
 
@@ -118,12 +122,18 @@ int main(int argc, char **argv) {
   opts.dumpIRAfter = dumpIRAfter;
   opts.report = report;
   opts.keepTemps = keepTemps;
+  opts.profile = profile;
   opts.runtimeLibDir = envOr("TCC_RUNTIME_LIB_DIR", TCC_RUNTIME_LIB_DIR);
   opts.runtimeIncludeDir = envOr("TCC_RUNTIME_INCLUDE_DIR", TCC_RUNTIME_INCLUDE_DIR);
   opts.cc = envOr("TCC_CC", "cc");
   opts.cxx = envOr("TCC_CXX", "c++");
   if (std::string e = makeConfig(opts.config); !e.empty()) {
     llvm::errs() << "tcc-compile: error: " << e << "\n";
+    return 1;
+  }
+  if (opts.profile && opts.emit == tcc::EmitKind::MLIR) {
+    llvm::errs() << "tcc-compile: error: --profile instruments the compiled "
+                    "code: use it with --emit=exe, lib or obj\n";
     return 1;
   }
   if (opts.outputPath == "-" && opts.emit != tcc::EmitKind::MLIR) {

@@ -65,6 +65,9 @@ struct CompileOptions {
   std::string dumpIRAfter;
   bool report = false;
   bool keepTemps = false;
+  /// Time each kernel of the steps (tcc-cpu-instrument-kernels); the
+  /// trainer runtime prints the table.
+  bool profile = false;
   /// Where libTccTrainer.a / libTccRuntime.a and the runtime headers are.
   std::string runtimeLibDir, runtimeIncludeDir;
   std::string cc = "cc", cxx = "c++";

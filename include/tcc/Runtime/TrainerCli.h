@@ -20,6 +20,8 @@ struct TrainerOptions {
   int64_t saveEvery = 0;
   bool skipNonFinite = false;
   bool logStepTime = false; // step_s in the log (not reproducible: off)
+  std::string profileOut;   // the --profile table's file (default: stderr)
+  int64_t profileWarmup = 0; // steps left out of the --profile table
   bool info = false, help = false;
 };
 

@@ -76,6 +76,9 @@ void tcc::buildTccCpuPipeline(OpPassManager &pm,
   // vectorization, whose hoisting of accumulators out of loops needs
   // buffers it can tell apart (views of one arena may alias).
   pm.addPass(createPlanBuffersPass());
+  // Each top-level op of a step is now one kernel: time them (--profile).
+  if (options.profile)
+    pm.addPass(createInstrumentKernelsPass());
   if (options.stopAfterBufferPlanning)
     return;
   bufferization::BufferDeallocationPipelineOptions dealloc;

@@ -187,4 +187,37 @@ def CollapseContractionDimsPass
   }];
 }
 
+def InstrumentKernelsPass
+    : Pass<"tcc-cpu-instrument-kernels", "::mlir::ModuleOp"> {
+  let summary = "Time each kernel of the public functions (tcc-compile --profile)";
+  let description = [{
+    On buffers, after `tcc-cpu-tile-and-vectorize` and `tcc-plan-buffers`
+    and before OpenMP lowering, when the body of a step function is a
+    sequence of kernels (loop nests, linalg ops, copies) between views and
+    constants. In every public function with a one-block body, each
+    kernel is wrapped in `func.call @__tcc_profile_begin(id)` /
+    `@__tcc_profile_end(id)` (i32 ids, private external declarations that
+    the trainer runtime defines, lib/Runtime/Profile.cpp), and the whole
+    body in one more pair. Consecutive top-level ops of one location and
+    kind that write one buffer form one kernel (the peeled pieces of a
+    matmul, an im2col's copy loops; but the im2col apart from the matmul
+    reading it, a node's dX product apart from its dW); views,
+    constants, allocations and other effect-free ops between them are not
+    kernels.
+
+    The ids are described by `@__tcc_profile_names`, an `llvm.mlir.global`
+    NUL-terminated string with one line per id,
+    `function<TAB>kind<TAB>nodes`, where kind is `step` for a whole
+    function, else one of conv, matmul, reduction, elementwise, copy, fill,
+    call, other; nodes are the node names of the kernel's location
+    (NameLocs, fused by kernel formation; at most 3, then `+N more`), or
+    `(no ONNX node)`. `@__tcc_profile_count` (i32) is the number of ids.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+  ];
+}
+
 #endif // TCC_TARGET_CPU_PASSES_TD

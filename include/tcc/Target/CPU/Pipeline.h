@@ -14,6 +14,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "stop-after-buffer-planning",
       llvm::cl::desc("Stop once buffers are planned (for reports and tests)"),
       llvm::cl::init(false)};
+  Option<bool> profile{
+      *this, "profile",
+      llvm::cl::desc("Time each kernel of the steps (tcc-cpu-instrument-"
+                     "kernels; the trainer runtime prints the table)"),
+      llvm::cl::init(false)};
   Option<int64_t> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Bits of the target's vector registers, which size "
