@@ -335,7 +335,11 @@ void AppendLossPass::runOnOperation() {
   if (failed(lossFunc.insertResult(0, f32, DictionaryAttr())))
     return signalPassFailure();
   lossFunc.walk([&](func::ReturnOp ret) {
-    ImplicitLocOpBuilder b(ret.getLoc(), ret);
+    // Named, as the importer names node ops: diagnostics and kernel
+    // profiles say "loss".
+    ImplicitLocOpBuilder b(
+        NameLoc::get(StringAttr::get(&getContext(), "loss"), ret.getLoc()),
+        ret);
     Value lossValue = LossBuilder(b, *spec, ret.getOperand(0), labels).build();
     ret->insertOperands(0, lossValue);
   });

@@ -53,6 +53,25 @@ private:
 };
 } // namespace
 
+/// `loc` with " (backward)" after each node name in it.
+static Location backwardLoc(Location loc) {
+  constexpr StringLiteral kSuffix = " (backward)";
+  MLIRContext *ctx = loc.getContext();
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    if (name.getName().strref().ends_with(kSuffix))
+      return loc;
+    return NameLoc::get(StringAttr::get(ctx, name.getName().str() + kSuffix),
+                        name.getChildLoc());
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    SmallVector<Location> parts;
+    for (Location part : fused.getLocations())
+      parts.push_back(backwardLoc(part));
+    return FusedLoc::get(ctx, parts, fused.getMetadata());
+  }
+  return loc;
+}
+
 /// Emits the backward pass of `op` given the cotangents of its results.
 static LogicalResult differentiateOp(Operation *op, Cotangents &cot,
                                      OpBuilder &b) {
@@ -109,9 +128,16 @@ static LogicalResult differentiate(func::FuncOp func, bool allArgs) {
   SmallVector<Operation *> forward;
   for (Operation &op : body.without_terminator())
     forward.push_back(&op);
-  for (Operation *op : llvm::reverse(forward))
+  for (Operation *op : llvm::reverse(forward)) {
+    Operation *before = gradRet->getPrevNode();
     if (failed(differentiateOp(op, cot, b)))
       return failure();
+    // What the rule emitted is the backward code of op's node(s): say so in
+    // diagnostics and in kernel profiles (`tcc-compile --profile`).
+    for (Operation *emitted = before->getNextNode(); emitted != gradRet;
+         emitted = emitted->getNextNode())
+      emitted->setLoc(backwardLoc(emitted->getLoc()));
+  }
 
   // Results: the original ones, then one gradient per differentiated argument.
   b.setInsertionPoint(gradRet);

@@ -704,7 +704,8 @@ LogicalResult TrainStepBuilder::build(ModuleOp module) {
   if (failed(createSignature(module)))
     return failure();
   OpBuilder b = OpBuilder::atBlockBegin(&step.getBody().front());
-  TensorMath m(b, grad.getLoc());
+  // Named like the importer's node ops, for diagnostics and profiles.
+  TensorMath m(b, NameLoc::get(b.getStringAttr("optimizer"), grad.getLoc()));
   runMicroBatches(m);
   regularize(m);
   clip(m);
