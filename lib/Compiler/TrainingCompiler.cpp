@@ -27,6 +27,7 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -62,8 +63,10 @@ static void enableDumpAfter(PassManager &pm, const std::string &name,
 
 static LogicalResult runPipeline(ModuleOp module, StringRef pipeline,
                                  const CompileOptions &opts,
-                                 std::shared_ptr<bool> matched) {
+                                 std::shared_ptr<bool> matched,
+                                 TimingScope &timing) {
   PassManager pm(module.getContext());
+  pm.enableTiming(timing);
   std::string error;
   llvm::raw_string_ostream errs(error);
   if (failed(parsePassPipeline(pipeline, pm, errs)))
@@ -142,10 +145,13 @@ static OwningOpRef<ModuleOp> loadModel(MLIRContext *ctx,
 
 static OwningOpRef<ModuleOp>
 buildTrainingModule(MLIRContext *ctx, const CompileOptions &opts,
-                    std::shared_ptr<bool> matched, bool &prebuilt) {
+                    std::shared_ptr<bool> matched, bool &prebuilt,
+                    TimingScope &timing) {
+  TimingScope importing = timing.nest("import");
   OwningOpRef<ModuleOp> module = loadModel(ctx, opts);
   if (!module)
     return nullptr;
+  importing.stop();
   prebuilt = bool(module->lookupSymbol<func::FuncOp>("train_step"));
   if (opts.dumpIRAfter == "import" || opts.dumpIRAfter == "all") {
     llvm::errs() << "// -----// IR Dump After import //----- //\n";
@@ -164,12 +170,14 @@ buildTrainingModule(MLIRContext *ctx, const CompileOptions &opts,
       pipeline += "tcc-append-loss{" + opts.config.lossPassOptions("forward_eval") + "},";
     pipeline += "tcc-autodiff{function=forward_loss},tcc-optimizer{" +
         opts.config.optimizerPassOptions() + "}";
-    if (failed(runPipeline(*module, pipeline, opts, matched)))
+    TimingScope training = timing.nest("training passes");
+    if (failed(runPipeline(*module, pipeline, opts, matched, training)))
       return nullptr;
   }
   eraseUnusedFunctions(*module);
+  TimingScope cleanup = timing.nest("cleanup");
   if (failed(runPipeline(*module, "canonicalize,cse", opts,
-                         matched)))
+                         matched, cleanup)))
     return nullptr;
   return module;
 }
@@ -177,8 +185,9 @@ buildTrainingModule(MLIRContext *ctx, const CompileOptions &opts,
 OwningOpRef<ModuleOp> tcc::buildTrainingModule(MLIRContext *ctx,
                                                const CompileOptions &opts) {
   bool prebuilt = false;
+  TimingScope untimed;
   return ::buildTrainingModule(ctx, opts, std::make_shared<bool>(false),
-                               prebuilt);
+                               prebuilt, untimed);
 }
 
 static void warnIfNoDump(Location loc, const CompileOptions &opts,
@@ -343,6 +352,7 @@ readRuntimeLinkLine(Location loc, const CompileOptions &opts) {
 /// code generation thread (the linker joins them).
 static LogicalResult lowerToObjects(ModuleOp module, const CompileOptions &opts,
                                     std::shared_ptr<bool> matched,
+                                    TimingScope &timing,
                                     SmallVectorImpl<SmallVector<char, 0>> &objects) {
   MLIRContext *ctx = module.getContext();
   // The runtime has read the tcc.* annotations; LLVM has no use for them.
@@ -370,13 +380,17 @@ static LogicalResult lowerToObjects(ModuleOp module, const CompileOptions &opts,
   cpu.profile = opts.profile;
   buildTccCpuPipeline(pm, cpu);
   enableDumpAfter(pm, opts.dumpIRAfter, matched);
+  TimingScope lowering = timing.nest("CPU pipeline");
+  pm.enableTiming(lowering);
   if (failed(pm.run(module)))
     return failure();
+  lowering.stop();
   warnIfNoDump(module.getLoc(), opts, *matched);
   ObjectEmitterOptions emitOpts;
   if (opts.emit != EmitKind::Object)
     emitOpts.codegenThreads =
         std::clamp(llvm::hardware_concurrency().compute_thread_count(), 1u, 4u);
+  emitOpts.timing = &timing;
   return emitHostObjects(module, objects, emitOpts);
 }
 
@@ -490,10 +504,16 @@ static LogicalResult buildBinary(Location loc, const TrainingSignature &sig,
 LogicalResult tcc::compileTrainingProgram(MLIRContext *ctx,
                                           const CompileOptions &opts,
                                           llvm::raw_ostream &out) {
+  // --time-report: a tree of phases and passes, printed to stderr when
+  // `timer` goes out of scope.
+  DefaultTimingManager timer;
+  timer.setEnabled(opts.timeReport);
+  timer.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+  TimingScope timing = timer.getRootScope();
   auto matched = std::make_shared<bool>(false);
   bool prebuilt = false;
   OwningOpRef<ModuleOp> module =
-      ::buildTrainingModule(ctx, opts, matched, prebuilt);
+      ::buildTrainingModule(ctx, opts, matched, prebuilt, timing);
   if (!module)
     return failure();
   Location loc = module->getLoc();
@@ -527,7 +547,7 @@ LogicalResult tcc::compileTrainingProgram(MLIRContext *ctx,
       failed(startGlue(loc, *sig, opts, prebuilt, glue)))
     return failure();
   SmallVector<SmallVector<char, 0>, 2> objects;
-  if (failed(lowerToObjects(*module, opts, matched, objects)))
+  if (failed(lowerToObjects(*module, opts, matched, timing, objects)))
     return failure();
   if (opts.emit == EmitKind::Object) {
     ArrayRef<char> object = objects.front();
@@ -538,5 +558,6 @@ LogicalResult tcc::compileTrainingProgram(MLIRContext *ctx,
       return failure();
     return commit(loc, file, false);
   }
+  TimingScope linking = timing.nest("C glue and link");
   return buildBinary(loc, *sig, objects, opts, glue);
 }

@@ -76,6 +76,10 @@ static cl::opt<bool> profile("profile",
     cl::desc("Time each kernel of the steps: the training binary prints where "
              "a step's time goes, by ONNX node (exe, lib, obj)"),
     cl::cat(category));
+static cl::opt<bool> timeReport("time-report",
+    cl::desc("Print the wall time of each compilation phase and pass to "
+             "stderr"),
+    cl::cat(category));
 static cl::opt<bool> keepTemps("keep-temps",
     cl::desc("Keep the generated glue and objects"), cl::Hidden, cl::cat(category));
 
@@ -123,6 +127,7 @@ int main(int argc, char **argv) {
   opts.report = report;
   opts.keepTemps = keepTemps;
   opts.profile = profile;
+  opts.timeReport = timeReport;
   opts.runtimeLibDir = envOr("TCC_RUNTIME_LIB_DIR", TCC_RUNTIME_LIB_DIR);
   opts.runtimeIncludeDir = envOr("TCC_RUNTIME_INCLUDE_DIR", TCC_RUNTIME_INCLUDE_DIR);
   opts.cc = envOr("TCC_CC", "cc");

@@ -68,6 +68,8 @@ struct CompileOptions {
   /// Time each kernel of the steps (tcc-cpu-instrument-kernels); the
   /// trainer runtime prints the table.
   bool profile = false;
+  /// Print the wall time of each phase and pass to stderr at the end.
+  bool timeReport = false;
   /// Where libTccTrainer.a / libTccRuntime.a and the runtime headers are.
   std::string runtimeLibDir, runtimeIncludeDir;
   std::string cc = "cc", cxx = "c++";

@@ -231,12 +231,16 @@ tcc::emitHostObjects(ModuleOp module,
   registerOpenMPDialectTranslation(registry);
   module.getContext()->appendDialectRegistry(registry);
 
+  TimingScope untimed;
+  TimingScope &timing = options.timing ? *options.timing : untimed;
   auto tm = createHostTargetMachine(module, options);
   if (failed(tm))
     return failure();
   llvm::LLVMContext llvmContext;
+  TimingScope translation = timing.nest("translation to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "tcc-model");
+  translation.stop();
   if (!llvmModule)
     return module.emitError("cannot translate the module to LLVM IR");
   llvmModule->setTargetTriple((*tm)->getTargetTriple());
@@ -247,13 +251,16 @@ tcc::emitHostObjects(ModuleOp module,
   // loops) for no measurable gain on tcc's already vectorized kernels.
   auto optimize = makeOptimizingTransformer(std::min(options.optLevel, 2u),
                                             /*sizeLevel=*/0, tm->get());
+  TimingScope optimization = timing.nest("LLVM IR optimization");
   if (llvm::Error err = optimize(llvmModule.get()))
     return module.emitError("LLVM optimization failed: ")
            << llvm::toString(std::move(err));
+  optimization.stop();
 
   unsigned defined = llvm::count_if(
       *llvmModule, [](const llvm::Function &f) { return !f.isDeclaration(); });
   unsigned n = std::min(options.codegenThreads, defined);
+  TimingScope codegen = timing.nest("machine code");
   if (n > 1 && isSplittable(*llvmModule))
     return generateObjectsInParallel(module, *llvmModule, n, options, objects);
   objects.assign(1, {});

@@ -4,6 +4,7 @@
 #define TCC_TARGET_CPU_OBJECTEMITTER_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace mlir::tcc {
@@ -18,6 +19,9 @@ struct ObjectEmitterOptions {
   /// Machine-code generation of the optimized module runs on up to this
   /// many threads, one partition of the functions each (emitHostObjects).
   unsigned codegenThreads = 1;
+  /// Where the phases (translation, -O2, code generation) are timed, if
+  /// anywhere.
+  TimingScope *timing = nullptr;
 };
 
 /// Translates `module` (LLVM dialect only, e.g. after buildTccCpuPipeline)
