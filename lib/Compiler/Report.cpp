@@ -34,7 +34,8 @@ static int64_t numElements(Type t) {
 }
 
 /// Multiply-adds count twice. Matmul: 2 * |result| * K; convolution:
-/// 2 * |result| * (|weight| / output channels); weight gradient: as its
+/// 2 * |result| * (|weight| / output channels); transposed convolution:
+/// 2 * |input| * (|weight| / input channels); weight gradient: as its
 /// convolution.
 static int64_t opFlops(Operation *op) {
   if (op->getNumResults() != 1 || op->getNumOperands() < 2)
@@ -48,7 +49,12 @@ static int64_t opFlops(Operation *op) {
     auto w = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
     if (!w || !w.hasStaticShape() || w.getRank() == 0 || w.getDimSize(0) == 0)
       return 0;
-    return 2 * out * (w.getNumElements() / w.getDimSize(0));
+    // A convolution's weight is [O, I/groups, k...]: each output element
+    // takes |w| / O multiply-adds. A transposed one's is [I, O/groups, k...]:
+    // each *input* element scatters into |w| / I outputs.
+    int64_t points =
+        isa<tcc::ConvOp>(op) ? out : numElements(op->getOperand(0).getType());
+    return 2 * points * (w.getNumElements() / w.getDimSize(0));
   }
   // The weight gradient does the forward's multiply-adds: one per element
   // of the cotangent [N, M, O...] and per weight element of its channel.

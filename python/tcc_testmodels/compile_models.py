@@ -74,6 +74,28 @@ def batchnorm():
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 15)])
 
 
+def conv():
+    """A small convolutional classifier: x[N,1,6,6] -> Conv(4, 3x3, pad 1) ->
+    Relu -> Conv(2, 3x3, pad 1) -> Flatten -> Gemm(3)."""
+    rng = np.random.default_rng(4)
+    inits = [_init("conv1.weight", [4, 1, 3, 3], rng), _init("conv1.bias", [4], rng),
+             _init("conv2.weight", [2, 4, 3, 3], rng), _init("conv2.bias", [2], rng),
+             _init("fc.weight", [3, 72], rng), _init("fc.bias", [3], rng)]
+    nodes = [helper.make_node("Conv", ["x", "conv1.weight", "conv1.bias"], ["c1"],
+                              name="conv1", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c1"], ["r1"], name="relu"),
+             helper.make_node("Conv", ["r1", "conv2.weight", "conv2.bias"], ["c2"],
+                              name="conv2", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Flatten", ["c2"], ["f"], name="flatten"),
+             helper.make_node("Gemm", ["f", "fc.weight", "fc.bias"], ["logits"],
+                              name="fc", transB=1)]
+    g = helper.make_graph(nodes, "conv",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 6, 6])],
+                          [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 3])],
+                          inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
 def write_data(name, data_dir, n=64):
     """Separable data: classes by the sign pattern of two features; a noiseless
     linear target for regression."""
@@ -88,7 +110,7 @@ def write_data(name, data_dir, n=64):
     np.save(os.path.join(data_dir, "y.npy"), y)
 
 
-MODELS = {"mlp": mlp, "linear": linear, "batchnorm": batchnorm}
+MODELS = {"mlp": mlp, "linear": linear, "batchnorm": batchnorm, "conv": conv}
 
 
 def torch_losses(name, model_path, data_dir, batch, steps, optimizer, lr):
