@@ -164,14 +164,22 @@ std::optional<MatmulDims> getMatmulDims(linalg::LinalgOp op) {
   if (failed(dims) || dims->m.empty() || dims->n.empty() || dims->k.empty())
     return std::nullopt;
   // Prefer the dimensions the output (and so the accumulator) is contiguous
-  // along: the last M and N dimensions in the output's order.
+  // along: the last M and N dimensions in the output's order that have more
+  // than one iteration. Once B is a packed panel, indexed by (k, n) only,
+  // the batch loops count as M loops too: a head loop between the rows and
+  // columns of the output (attention's [b, t, h, d]) must not become the
+  // M of the register tile.
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   std::optional<unsigned> m, n;
+  auto better = [&](std::optional<unsigned> current, unsigned d) {
+    return !current || ranges[d] != 1 || ranges[*current] == 1;
+  };
   for (AffineExpr e : outMap.getResults()) {
     unsigned d = cast<AffineDimExpr>(e).getPosition();
-    if (llvm::is_contained(dims->m, d))
+    if (llvm::is_contained(dims->m, d) && better(m, d))
       m = d;
-    if (llvm::is_contained(dims->n, d))
+    if (llvm::is_contained(dims->n, d) && better(n, d))
       n = d;
   }
   if (!m || !n)
