@@ -115,6 +115,15 @@ bool hasUnitInnerStride(Value buffer) {
   return !strides.empty() && strides.back() == 1;
 }
 
+/// Whether consecutive rows of the 2-D `buffer` are at least a page (4 KiB)
+/// apart (or an unknown distance).
+bool rowsOnSeparatePages(Value buffer) {
+  auto [strides, offset] =
+      cast<MemRefType>(buffer.getType()).getStridesAndOffset();
+  return ShapedType::isDynamic(strides.front()) ||
+         strides.front() * 4 >= 4096;
+}
+
 /// dst (kc x w) = transpose(src (w x kc)). With K contiguous in `src` and w
 /// a multiple of 8, in 8x8 blocks transposed in registers; the last kc % 8
 /// columns (or all, otherwise) by a `linalg.transpose`, which the
@@ -190,8 +199,38 @@ void packPanel(RewriterBase &rewriter, linalg::LinalgOp op, MatmulDims d,
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   Value b = view2d(rewriter, loc, op, operands, d);
+  int64_t strips = ranges[d.n] / width;
+  if (!operands.transposed && rowsOnSeparatePages(b)) {
+    // Row by row of B, all strips of a row before the next: a row's strips
+    // are contiguous in memory, where strip by strip every row would be a
+    // new cache line of a new page (B's rows are far apart in a batch of
+    // im2col columns), which the hardware prefetchers do not cross.
+    // dst[s, k, j] = B[k, s * width + j], in loops (k, s, j).
+    MLIRContext *ctx = rewriter.getContext();
+    Value src = block(rewriter, loc, b, rewriter.getIndexAttr(0),
+                      rewriter.getIndexAttr(0), kc, strips * width);
+    Value src3 = memref::ExpandShapeOp::create(
+        rewriter, loc, ArrayRef<int64_t>{kc, strips, width}, src,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+    Value dst = block(rewriter, loc, scratch, rewriter.getIndexAttr(0),
+                      rewriter.getIndexAttr(0), strips * kc, width);
+    Value dst3 = memref::ExpandShapeOp::create(
+        rewriter, loc, ArrayRef<int64_t>{strips, kc, width}, dst,
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+    AffineExpr k = getAffineDimExpr(0, ctx), s = getAffineDimExpr(1, ctx),
+               j = getAffineDimExpr(2, ctx);
+    linalg::GenericOp::create(
+        rewriter, loc, ValueRange{src3}, ValueRange{dst3},
+        ArrayRef<AffineMap>{AffineMap::get(3, 0, {k, s, j}, ctx),
+                            AffineMap::get(3, 0, {s, k, j}, ctx)},
+        SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          linalg::YieldOp::create(nb, l, args[0]);
+        });
+    return;
+  }
   forEachStrip(
-      rewriter, loc, ranges[d.n] / width,
+      rewriter, loc, strips,
       [&](OpBuilder &nested, Location l, Value nb) {
         OpFoldResult zero = nested.getIndexAttr(0);
         Value col = mulIndex(nested, l, nb, width);
@@ -214,10 +253,26 @@ SmallVector<Operation *> usePackedPanel(RewriterBase &rewriter,
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t kc = ranges[d.k];
   MLIRContext *ctx = op.getContext();
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  maps[operands.b] = AffineMap::get(
-      ranges.size(), 0, {getAffineDimExpr(d.k, ctx), getAffineDimExpr(d.n, ctx)},
-      ctx);
+  SmallVector<AffineMap> originalMaps = op.getIndexingMapsArray();
+  SmallVector<AffineMap> maps = originalMaps;
+  // The strip is read through B's own map (an N x K B's with n and k
+  // swapped, as the strip is K x N), as a view with B's unit dimensions:
+  // every loop keeps the operands it had, so a batch loop stays a batch
+  // loop (not an M loop, nor a loop of the output alone).
+  SmallVector<AffineExpr> bExprs(originalMaps[operands.b].getResults());
+  SmallVector<int64_t> stripShape;
+  SmallVector<ReassociationIndices> expansion;
+  for (AffineExpr &e : bExprs) {
+    unsigned dim = cast<AffineDimExpr>(e).getPosition();
+    if (operands.transposed && (dim == d.n || dim == d.k))
+      e = getAffineDimExpr(dim == d.n ? d.k : d.n, ctx);
+    unsigned now = cast<AffineDimExpr>(e).getPosition();
+    stripShape.push_back(now == d.k ? kc : now == d.n ? width : 1);
+    if (expansion.empty() || now == d.n)
+      expansion.emplace_back();
+    expansion.back().push_back(stripShape.size() - 1);
+  }
+  maps[operands.b] = AffineMap::get(ranges.size(), 0, bExprs, ctx);
   Location loc = op.getLoc();
   SmallVector<Operation *> strips;
   rewriter.setInsertionPoint(op);
@@ -234,9 +289,14 @@ SmallVector<Operation *> usePackedPanel(RewriterBase &rewriter,
         SmallVector<Value> tiled = linalg::makeTiledShapes(
             nested, l, op, op->getOperands(), offsets, sizes, bounds,
             /*omitPartialTileCheck=*/true);
-        tiled[operands.b] = block(nested, l, scratch,
-                                  mulIndex(nested, l, nb, kc),
-                                  nested.getIndexAttr(0), kc, width);
+        Value strip2d = block(nested, l, scratch, mulIndex(nested, l, nb, kc),
+                              nested.getIndexAttr(0), kc, width);
+        tiled[operands.b] =
+            stripShape.size() == 2
+                ? strip2d
+                : memref::ExpandShapeOp::create(nested, l, stripShape, strip2d,
+                                                expansion)
+                      .getResult();
         // A named contraction (a generic one would be vectorized as a
         // multi-reduction, not as a vector.contract).
         auto strip = linalg::ContractOp::create(
@@ -248,6 +308,27 @@ SmallVector<Operation *> usePackedPanel(RewriterBase &rewriter,
             strip->setAttr(attr.getName(), attr.getValue());
         strips.push_back(strip);
       });
+  // Columns past the last full strip (N not a multiple of the width) read
+  // B where it is.
+  int64_t full = ranges[d.n] / width * width;
+  if (full != ranges[d.n]) {
+    SmallVector<OpFoldResult> offsets, sizes, bounds;
+    for (auto [i, range] : llvm::enumerate(ranges)) {
+      offsets.push_back(rewriter.getIndexAttr(i == d.n ? full : 0));
+      sizes.push_back(rewriter.getIndexAttr(i == d.n ? range - full : range));
+      bounds.push_back(rewriter.getIndexAttr(range));
+    }
+    SmallVector<Value> tiled = linalg::makeTiledShapes(
+        rewriter, loc, op, op->getOperands(), offsets, sizes, bounds,
+        /*omitPartialTileCheck=*/true);
+    auto rest = linalg::ContractOp::create(
+        rewriter, loc, ValueRange{tiled[0], tiled[1]}, ValueRange{tiled[2]},
+        rewriter.getAffineMapArrayAttr(originalMaps));
+    for (NamedAttribute attr : op->getAttrs())
+      if (attr.getName().strref().starts_with("tcc."))
+        rest->setAttr(attr.getName(), attr.getValue());
+    strips.push_back(rest);
+  }
   rewriter.eraseOp(op);
   return strips;
 }

@@ -47,14 +47,15 @@ Value block(OpBuilder &b, Location loc, Value buffer, OpFoldResult row,
 SmallVector<Value> transpose8x8(OpBuilder &b, Location loc,
                                 ArrayRef<Value> rows);
 
-/// Copies the K x N panel of B that `op` reads into `scratch`, as N/width
-/// column strips of K x width, one after another.
+/// Copies the K x N panel of B that `op` reads into `scratch`, as
+/// floor(N/width) column strips of K x width, one after another.
 void packPanel(RewriterBase &rewriter, linalg::LinalgOp op, MatmulDims d,
                PackableB operands, Value scratch, int64_t width);
 
 /// Replaces `op` (a block of M rows x the packed panel) by one op per column
 /// strip that reads B from the packed strip (as a `linalg.contract` with B
-/// indexed by (k, n)); returns them.
+/// indexed by (k, n)), and one for the N % width columns past the last strip
+/// that reads B in place; returns them.
 SmallVector<Operation *> usePackedPanel(RewriterBase &rewriter,
                                         linalg::LinalgOp op, MatmulDims d,
                                         PackableB operands, Value scratch,

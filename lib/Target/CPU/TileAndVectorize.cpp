@@ -539,7 +539,7 @@ LogicalResult TileAndVectorizePass::tileMatmuls(func::FuncOp func) {
     // B laid out N x K (x.W^T, k^T) is packed by a transposing copy.
     std::optional<PackableB> operands;
     if (packB && cacheTiling && home && ranges[d->m] >= kMinPackRows &&
-        ranges[d->n] % strip == 0 &&
+        ranges[d->n] >= strip &&
         ranges[d->n] * ranges[d->k] <= scratchSize())
       operands = packableB(op, *d);
     Value scratch;

@@ -21,7 +21,10 @@ def TileAndVectorizePass
        the panel. For contractions whose B is indexed by (k, n) or (n, k)
        (other loops single-iteration) with at least 48 rows the panel is
        first packed (`pack`) into a scratch buffer, as column strips of
-       K x 16 (an N x K B by a transposing copy in 8x8 register blocks),
+       K x 16 (an N x K B by a transposing copy in 8x8 register blocks;
+       a K x N B whose rows are a page or more apart row by row, all strips
+       of a row at once; columns past the last full strip are read in
+       place),
        so register tiles read B contiguously (on the stack; in a
        parallel loop of at most 16 iterations, one slot per iteration of a
        buffer that `tcc-plan-buffers` puts in the arena; else on the heap);
