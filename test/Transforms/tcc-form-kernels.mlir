@@ -187,3 +187,63 @@ func.func @adam(%p: tensor<64x32xf32>, %g: tensor<64x32xf32>, %m: tensor<64x32xf
 // CHECK:           linalg.yield %{{.+}}, %{{.+}}, %{{.+}} : f32, f32, f32
 // CHECK-NOT:     linalg.generic
 // CHECK:         return %[[K]]#2, %[[K]]#1, %[[K]]#0
+
+// -----
+
+// Sibling reductions over one iteration space that read a common input
+// (BatchNorm backward's sum(dy) and sum(dy * (x - mean))) are one kernel with
+// a result each: dy is read once.
+func.func @sibling_sums(%dy: tensor<16x64xf32>, %x: tensor<16x64xf32>, %m: tensor<16x1xf32>) -> (tensor<16xf32>, tensor<16xf32>) {
+  %s = tcc.reduce_sum %dy {axes = array<i64: 1>, keep_dims = false} : (tensor<16x64xf32>) -> tensor<16xf32>
+  %d = tcc.sub %x, %m : (tensor<16x64xf32>, tensor<16x1xf32>) -> tensor<16x64xf32>
+  %p = tcc.mul %dy, %d : (tensor<16x64xf32>, tensor<16x64xf32>) -> tensor<16x64xf32>
+  %t = tcc.reduce_sum %p {axes = array<i64: 1>, keep_dims = false} : (tensor<16x64xf32>) -> tensor<16xf32>
+  return %s, %t : tensor<16xf32>, tensor<16xf32>
+}
+
+// CHECK-LABEL: func.func @sibling_sums
+// CHECK:         %[[K:.+]]:2 = linalg.generic {{.*}}"reduction"{{.*}} ins(%arg0, %arg1, %{{.+}} :
+// CHECK:           arith.addf
+// CHECK:           arith.subf
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:           linalg.yield %{{.+}}, %{{.+}} : f32, f32
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[K]]#0, %[[K]]#1
+
+// -----
+
+// A kernel with two results, one read only by a reduction, fuses into the
+// reduction, which then writes the other result: the write and read of the
+// first are saved.
+func.func @multi_result_into_reduction(%a: tensor<16x64xf32>, %b: tensor<16x64xf32>) -> (tensor<16x64xf32>, tensor<16x1xf32>) {
+  %d = tcc.mul %a, %b : (tensor<16x64xf32>, tensor<16x64xf32>) -> tensor<16x64xf32>
+  %n = tcc.neg %d : tensor<16x64xf32>
+  %s = tcc.reduce_sum %n {axes = array<i64: 1>, keep_dims = true} : (tensor<16x64xf32>) -> tensor<16x1xf32>
+  return %d, %s : tensor<16x64xf32>, tensor<16x1xf32>
+}
+
+// CHECK-LABEL: func.func @multi_result_into_reduction
+// CHECK:         %[[K:.+]]:2 = linalg.generic {{.*}}"reduction"{{.*}} ins(%arg0, %arg1 :
+// CHECK:           arith.mulf
+// CHECK:           arith.negf
+// CHECK:           arith.addf
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[K]]#0, %{{.+}}
+
+// -----
+
+// A result read by a reduction and by others stays its own kernel: fused, the
+// reduction would only save one read and write the result in its loop order.
+func.func @shared_into_reduction(%a: tensor<16x64xf32>, %b: tensor<16x64xf32>) -> (tensor<16x64xf32>, tensor<16x1xf32>) {
+  %d = tcc.mul %a, %b : (tensor<16x64xf32>, tensor<16x64xf32>) -> tensor<16x64xf32>
+  %s = tcc.reduce_sum %d {axes = array<i64: 1>, keep_dims = true} : (tensor<16x64xf32>) -> tensor<16x1xf32>
+  return %d, %s : tensor<16x64xf32>, tensor<16x1xf32>
+}
+
+// CHECK-LABEL: func.func @shared_into_reduction
+// CHECK:         %[[D:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%arg0, %arg1 :
+// CHECK:           arith.mulf
+// CHECK:         tensor.expand_shape %[[D]]
+// CHECK:         linalg.generic {{.*}}"reduction"
+// CHECK:         return %[[D]], %{{.+}}

@@ -211,9 +211,12 @@ def FormKernelsPass : Pass<"tcc-form-kernels", "::mlir::func::FuncOp"> {
       i.e. the work duplicated (when `C` broadcasts `P`'s result over more
       points) is at most the bytes saved (the consumer's read of `r`, and
       the writes of results no other op reads). When `P`'s results are also
-      used elsewhere and `C` visits exactly `P`'s points (no broadcast, no
-      reduction) before those uses, one kernel computes both and writes
-      `P`'s results too (nothing is recomputed). Otherwise `P` stays for its
+      used elsewhere and `C` visits exactly `P`'s points (no broadcast)
+      before those uses, one kernel computes both and writes `P`'s results
+      too (nothing is recomputed); into a reduction only when `r` itself has
+      no other reader (its write is saved too: a reduction writes `P`'s
+      other results in its own loop order, which one saved read does not
+      pay for). Otherwise `P` stays for its
       other readers and `C` would recompute it: saved is `|r|` less
       `|inputs of P|`, the extra work `ops(P) * points(C)`. This fuses
       elementwise chains, broadcasts and elementwise producers of reductions
@@ -225,6 +228,11 @@ def FormKernelsPass : Pass<"tcc-form-kernels", "::mlir::func::FuncOp"> {
       is at least `ops(P) * (sum of points(C) - points(P))`: cheap
       producers (broadcasts, a subtraction) are recomputed, expensive ones
       (exp, log) are computed once and their result is read again.
+    * Reductions over the same iteration space that read a common input
+      with the same indexing map, the later one not depending on the
+      earlier, become one kernel with both results (BatchNorm backward's
+      sum(dy), sum(dy * xhat), sum(dy * (x - mean))): the input is read
+      once, nothing is recomputed.
     * Nothing is fused into a contraction or convolution (a producer would
       run once per step of the K loop, and the contraction would no longer
       be recognized by the backend's tiler).
