@@ -231,6 +231,115 @@ Value tcc::buildIm2Col(OpBuilder &b, Location loc, Value input,
                    {g, cg * w.kernelVolume(), n, product(outSizes)});
 }
 
+/// col2im of a stride-1 convolution as a gather: result position p sums
+/// col[.., j, p + lo - j * d] over the offsets j that land inside the input.
+/// Which offsets land is constant on segments of each spatial dimension (cut
+/// where some p + lo - j * d leaves [0, D)), so the result is a few regions
+/// (9 for a padded 3x3 kernel), each one generic that reads its offsets'
+/// columns and writes the sum once: no padded image, read and written again
+/// per offset. The sums run in offset order, as the accumulations do.
+/// Returns null when a region has fewer than two offsets (its generic would
+/// be a plain copy, folded to a strided memref.copy).
+static Value gatherCol2Im(OpBuilder &b, Location loc, Value col,
+                          const ConvWindows &w, ArrayRef<int64_t> inSizes,
+                          ArrayRef<int64_t> lead, ArrayRef<int64_t> outSizes,
+                          FloatType el) {
+  unsigned k = w.rank();
+  // Per dimension, the segment starts (the last entry ends the last one).
+  SmallVector<SmallVector<int64_t>> cuts(k);
+  for (unsigned i = 0; i < k; ++i) {
+    SmallVector<int64_t> &c = cuts[i];
+    c = {0, outSizes[i]};
+    for (int64_t j = 0; j < w.kernel[i]; ++j)
+      for (int64_t edge : {j * w.dilations[i] - w.padLo[i],
+                           j * w.dilations[i] - w.padLo[i] + inSizes[i]})
+        if (edge > 0 && edge < outSizes[i])
+          c.push_back(edge);
+    llvm::sort(c);
+    c.erase(llvm::unique(c), c.end());
+  }
+  auto lands = [&](unsigned i, int64_t j, int64_t p) {
+    int64_t at = p + w.padLo[i] - j * w.dilations[i];
+    return at >= 0 && at < inSizes[i];
+  };
+
+  // Calls fn(start, size) for each region, row-major over the segments.
+  auto forEachRegion = [&](function_ref<void(ArrayRef<int64_t>,
+                                             ArrayRef<int64_t>)> fn) {
+    SmallVector<int64_t> seg(k, 0);
+    while (true) {
+      SmallVector<int64_t> start, size;
+      for (unsigned i = 0; i < k; ++i) {
+        start.push_back(cuts[i][seg[i]]);
+        size.push_back(cuts[i][seg[i] + 1] - start.back());
+      }
+      fn(start, size);
+      int64_t i = k - 1;
+      while (i >= 0 && ++seg[i] + 1 == (int64_t)cuts[i].size())
+        seg[i--] = 0;
+      if (i < 0)
+        return;
+    }
+  };
+  // The offsets that land in the region starting at `start`.
+  auto offsetsAt = [&](ArrayRef<int64_t> start) {
+    SmallVector<SmallVector<int64_t>> offsets;
+    forEachOffset(w.kernel, [&](ArrayRef<int64_t> j) {
+      for (unsigned i = 0; i < k; ++i)
+        if (!lands(i, j[i], start[i]))
+          return;
+      offsets.emplace_back(j);
+    });
+    return offsets;
+  };
+  bool copies = false;
+  forEachRegion([&](ArrayRef<int64_t> start, ArrayRef<int64_t>) {
+    copies |= offsetsAt(start).size() < 2;
+  });
+  if (copies)
+    return nullptr;
+
+  SmallVector<int64_t> full(lead);
+  full.append(outSizes.begin(), outSizes.end());
+  Value image = createEmpty(b, loc, RankedTensorType::get(full, el));
+  MLIRContext *ctx = b.getContext();
+  forEachRegion([&](ArrayRef<int64_t> start, ArrayRef<int64_t> size) {
+    SmallVector<int64_t> regionShape(lead);
+    regionShape.append(size.begin(), size.end());
+    auto regionType = RankedTensorType::get(regionShape, el);
+    SmallVector<Value> columns;
+    for (ArrayRef<int64_t> j : offsetsAt(start)) {
+      Slice from = offsetSlab(lead, j, size);
+      for (unsigned i = 0; i < k; ++i)
+        from.offsets[lead.size() + k + i] =
+            start[i] + w.padLo[i] - j[i] * w.dilations[i];
+      columns.push_back(from.extract(b, loc, regionType, col));
+    }
+    unsigned rank = regionShape.size();
+    SmallVector<AffineMap> maps(columns.size() + 1,
+                                b.getMultiDimIdentityMap(rank));
+    Value sum =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{regionType}, columns,
+            ValueRange{createEmpty(b, loc, regionType)}, maps,
+            parallelIterators(rank),
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value acc = args[0];
+              for (Value x : args.drop_front().drop_back())
+                acc = arith::AddFOp::create(nb, l, acc, x);
+              linalg::YieldOp::create(nb, l, acc);
+            })
+            .getResult(0);
+    SmallVector<int64_t> offsets(lead.size(), 0), ones(rank, 1);
+    offsets.append(start.begin(), start.end());
+    image = tensor::InsertSliceOp::create(
+        b, loc, sum, image, getAsIndexOpFoldResult(ctx, offsets),
+        getAsIndexOpFoldResult(ctx, regionShape),
+        getAsIndexOpFoldResult(ctx, ones));
+  });
+  return image;
+}
+
 Value tcc::buildCol2Im(OpBuilder &b, Location loc, Value col,
                        const ConvWindows &w, ArrayRef<int64_t> inSizes,
                        RankedTensorType resultType) {
@@ -241,6 +350,15 @@ Value tcc::buildCol2Im(OpBuilder &b, Location loc, Value col,
   full.append(w.kernel.begin(), w.kernel.end());
   full.append(inSizes.begin(), inSizes.end());
   col = reshapeTo(b, loc, col, full);
+  auto el = cast<FloatType>(resultType.getElementType());
+
+  if (w.kernelVolume() > 1 &&
+      llvm::all_of(w.strides, [](int64_t s) { return s == 1; })) {
+    if (Value image =
+            gatherCol2Im(b, loc, col, w, inSizes, {n, g, mg},
+                         resultType.getShape().drop_front(2), el))
+      return reshapeTo(b, loc, image, resultType.getShape());
+  }
 
   // The padded image holds every position i * s + j * d; the result is its
   // window [lo, lo + O).
@@ -259,7 +377,6 @@ Value tcc::buildCol2Im(OpBuilder &b, Location loc, Value col,
   // padding of an im2col of the same shape (a convolution's input and its
   // gradient have one), which would make bufferization copy the shared
   // buffer with strided, element-by-element memref.copy calls.
-  auto el = cast<FloatType>(resultType.getElementType());
   Value image = createFilled(
       b, loc, resultType.clone(padded),
       b.getFloatAttr(el, APFloat::getZero(el.getFloatSemantics(),

@@ -40,8 +40,10 @@ Value buildIm2Col(OpBuilder &b, Location loc, Value input,
 /// spatial size `outSizes` = O: result [N, M, O...] with
 ///   result[n, g * M/G + m, p] = sum over (j, i) with i * s + j * d - lo = p
 ///                               of col[n, g, (m, j), i].
-/// One strided copy (the first kernel offset) or accumulation (the others)
-/// per kernel offset, into a zero image padded so that every offset lands
+/// With unit strides, a gather: one generic per region of the result on
+/// which the same offsets land, summing their columns. Otherwise one
+/// strided copy (the first kernel offset) or accumulation (the others) per
+/// kernel offset, into a zero image padded so that every offset lands
 /// inside; the padding is cut off at the end.
 Value buildCol2Im(OpBuilder &b, Location loc, Value col, const ConvWindows &w,
                   ArrayRef<int64_t> inSizes, RankedTensorType resultType);

@@ -92,6 +92,31 @@ func.func @conv_transpose(%x: tensor<1x2x3x3xf32>, %w: tensor<2x3x3x3xf32>) -> t
 
 // -----
 
+// Stride 1 (the input gradient of a padded 3x3 convolution): col2im is a
+// gather. Which kernel offsets land inside the input is constant on the
+// segments [0, 1), [1, 3), [3, 4) of each dimension, so the result is nine
+// regions, each one sum of its offsets' columns in offset order: four at
+// the corners, six at the edges, all nine in the interior.
+// CHECK-LABEL: func.func @conv_transpose_stride1
+// CHECK: %[[SLABS:.*]] = tensor.expand_shape %{{.*}} output_shape [1, 1, 3, 3, 3, 4, 4]
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x1x3x1x1xf32>, {{.*}}) outs(%{{.*}} : tensor<1x1x3x1x1xf32>)
+// CHECK: %[[A:.*]] = tensor.extract_slice %[[SLABS]][0, 0, 0, 0, 0, 2, 2] [1, 1, 3, 1, 1, 2, 2] [1, 1, 1, 1, 1, 1, 1] : tensor<1x1x3x3x3x4x4xf32> to tensor<1x1x3x2x2xf32>
+// CHECK: %[[Z:.*]] = tensor.extract_slice %[[SLABS]][0, 0, 0, 2, 2, 0, 0] [1, 1, 3, 1, 1, 2, 2]
+// CHECK: linalg.generic {{.*}} ins(%[[A]], {{.*}}, %[[Z]] : {{.*}}) outs(%{{.*}} : tensor<1x1x3x2x2xf32>)
+// CHECK-COUNT-8: arith.addf
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 1, 1] [1, 1, 3, 2, 2] [1, 1, 1, 1, 1]
+// CHECK: %[[R:.*]] = tensor.collapse_shape %{{.*}} : tensor<1x1x3x4x4xf32> into tensor<1x3x4x4xf32>
+// CHECK: return %[[R]]
+func.func @conv_transpose_stride1(%x: tensor<1x2x4x4xf32>, %w: tensor<2x3x3x3xf32>) -> tensor<1x3x4x4xf32> {
+  %r = tcc.conv_transpose %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+      padding = array<i64: 1, 1, 1, 1>, output_padding = array<i64: 0, 0>, groups = 1 : i64}
+      : (tensor<1x2x4x4xf32>, tensor<2x3x3x3xf32>) -> tensor<1x3x4x4xf32>
+  return %r : tensor<1x3x4x4xf32>
+}
+
+// -----
+
 // Pads beyond the kernel extent drop input elements: the image holds all
 // 11 positions 2*i + j, the result is [3, 10).
 // CHECK-LABEL: func.func @conv_transpose_large_pad
