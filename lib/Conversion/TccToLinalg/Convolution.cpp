@@ -670,15 +670,18 @@ struct MaxPoolIndicesToLinalg : public OpConversionPattern<MaxPoolIndicesOp> {
 
 /// max_pool_grad of windows that tile the input (the common 2x2, stride 2
 /// pool): one pass over the covered input, viewed as [N, C, O1, K1, ..],
-/// that writes each window's cotangent where its index names the position
-/// and zero elsewhere; no window loop and no division, unlike the general
-/// gather below.
-static Value buildTiledPoolGrad(OpBuilder &b, Location loc, Value grad,
-                                Value indices, const PoolWindow &w,
-                                RankedTensorType resultType) {
+/// that writes each window's cotangent where `hit` says the window's
+/// maximum lies and zero elsewhere; no window loop and no division, unlike
+/// the general gather below. `windowed` (the cotangent first) are indexed
+/// by window; `hit` gets their elements and the window offset (j1, ..).
+static Value buildTiledPoolGrad(
+    OpBuilder &b, Location loc, ValueRange windowed, const PoolWindow &w,
+    RankedTensorType resultType,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ArrayRef<Value>)>
+        hit) {
   MLIRContext *ctx = b.getContext();
   unsigned k = w.rank(), numDims = 2 + 2 * k;
-  RankedTensorType gradType = tensorType(grad);
+  RankedTensorType gradType = tensorType(windowed.front());
   SmallVector<int64_t> covered(gradType.getShape().take_front(2));
   SmallVector<int64_t> split(covered);
   SmallVector<ReassociationIndices> reassoc{{0}, {1}};
@@ -708,39 +711,120 @@ static Value buildTiledPoolGrad(OpBuilder &b, Location loc, Value grad,
     init = tensor::ExpandShapeOp::create(b, loc, resultType.clone(split), init,
                                          reassoc);
   }
-  AffineMap windowMap = AffineMap::get(numDims, 0, windowExprs, ctx);
+  SmallVector<AffineMap> maps(windowed.size(),
+                              AffineMap::get(numDims, 0, windowExprs, ctx));
+  maps.push_back(b.getMultiDimIdentityMap(numDims));
   auto body = [&](OpBuilder &nb, Location l, ValueRange args) {
-    SmallVector<Value> pos{linalg::IndexOp::create(nb, l, 0),
-                           linalg::IndexOp::create(nb, l, 1)};
-    for (unsigned i = 0; i < k; ++i) {
-      Value o = linalg::IndexOp::create(nb, l, 2 + 2 * i);
-      Value j = linalg::IndexOp::create(nb, l, 3 + 2 * i);
-      pos.push_back(arith::AddIOp::create(
-          nb, l,
-          arith::MulIOp::create(nb, l, o, indexConstant(nb, l, w.kernel[i])),
-          j));
-    }
-    Value flat = linearIndex(nb, l, pos, resultType.getShape());
-    Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
-                                      args[1], flat);
-    Value zero = arith::ConstantOp::create(nb, l, nb.getZeroAttr(args[0].getType()));
+    SmallVector<Value> js;
+    for (unsigned i = 0; i < k; ++i)
+      js.push_back(linalg::IndexOp::create(nb, l, 3 + 2 * i));
+    Value zero =
+        arith::ConstantOp::create(nb, l, nb.getZeroAttr(args[0].getType()));
+    Value isMax = hit(nb, l, args.drop_back(), js);
     linalg::YieldOp::create(
-        nb, l, ValueRange{arith::SelectOp::create(nb, l, hit, args[0], zero)});
+        nb, l,
+        ValueRange{arith::SelectOp::create(nb, l, isMax, args[0], zero)});
   };
-  Value tiles =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{grad, indices},
-          ValueRange{init},
-          ArrayRef<AffineMap>{windowMap, windowMap,
-                              b.getMultiDimIdentityMap(numDims)},
-          parallelIterators(numDims), body)
-          .getResult(0);
+  Value tiles = linalg::GenericOp::create(b, loc, TypeRange{init.getType()},
+                                          windowed, ValueRange{init}, maps,
+                                          parallelIterators(numDims), body)
+                    .getResult(0);
   Value result = tensor::CollapseShapeOp::create(
       b, loc, resultType.clone(covered), tiles, reassoc);
   if (whole)
     return result;
   return tensor::InsertSliceOp::create(b, loc, result, zeros, offsets, sizes,
                                        strides);
+}
+
+/// The tiled max_pool_grad given the indices: the window offset j is the
+/// maximum when the window's index names the input position (n, c, o*k + j).
+static Value buildTiledPoolGradFromIndices(OpBuilder &b, Location loc,
+                                           Value grad, Value indices,
+                                           const PoolWindow &w,
+                                           RankedTensorType resultType) {
+  auto hit = [&](OpBuilder &nb, Location l, ValueRange args,
+                 ArrayRef<Value> js) -> Value {
+    SmallVector<Value> pos{linalg::IndexOp::create(nb, l, 0),
+                           linalg::IndexOp::create(nb, l, 1)};
+    for (unsigned i = 0; i < w.rank(); ++i) {
+      Value o = linalg::IndexOp::create(nb, l, 2 + 2 * i);
+      pos.push_back(arith::AddIOp::create(
+          nb, l,
+          arith::MulIOp::create(nb, l, o, indexConstant(nb, l, w.kernel[i])),
+          js[i]));
+    }
+    Value flat = linearIndex(nb, l, pos, resultType.getShape());
+    return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, args[1],
+                                 flat);
+  };
+  return buildTiledPoolGrad(b, loc, ValueRange{grad, indices}, w, resultType,
+                            hit);
+}
+
+/// The tiled max_pool_grad of max_pool_indices(x): the window offset j is
+/// the maximum when it is the slice the indices' scan picks (the first
+/// strictly larger element, or NaN, in window order). The scan yields the
+/// slice's ordinal as an i32 rather than a flat i64 index: half the bytes
+/// written and read back, and a cheaper test per input position.
+static Value buildTiledPoolGradFromInput(OpBuilder &b, Location loc,
+                                         Value grad, Value input,
+                                         const PoolWindow &w,
+                                         RankedTensorType resultType) {
+  RankedTensorType gradType = tensorType(grad);
+  SmallVector<int64_t> offsets;
+  SmallVector<Value> slices =
+      windowSlices(b, loc, input, w, gradType, offsets);
+  unsigned rank = gradType.getRank();
+  auto ordinalType = gradType.clone(b.getI32Type());
+  SmallVector<AffineMap> maps(slices.size() + 1,
+                              b.getMultiDimIdentityMap(rank));
+  auto scan = [&](OpBuilder &nb, Location l, ValueRange args) {
+    Value best = args[0];
+    Value ordinal = arith::ConstantIntOp::create(nb, l, nb.getI32Type(), 0);
+    for (unsigned s = 1; s < slices.size(); ++s) {
+      Value x = args[s], better;
+      if (isa<FloatType>(x.getType()))
+        better = arith::OrIOp::create(
+            nb, l,
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x, best),
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, x, x));
+      else
+        better =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, x, best);
+      best = arith::SelectOp::create(nb, l, better, x, best);
+      ordinal = arith::SelectOp::create(
+          nb, l, better,
+          arith::ConstantIntOp::create(nb, l, nb.getI32Type(), s), ordinal);
+    }
+    linalg::YieldOp::create(nb, l, ordinal);
+  };
+  Value ordinals =
+      linalg::GenericOp::create(b, loc, TypeRange{ordinalType}, slices,
+                                ValueRange{createEmpty(b, loc, ordinalType)},
+                                maps, parallelIterators(rank), scan)
+          .getResult(0);
+  auto hit = [&](OpBuilder &nb, Location l, ValueRange args,
+                 ArrayRef<Value> js) -> Value {
+    // This position's slice: j in row-major window order.
+    Value mine = js[0];
+    for (unsigned i = 1; i < js.size(); ++i)
+      mine = arith::AddIOp::create(
+          nb, l,
+          arith::MulIOp::create(nb, l, mine, indexConstant(nb, l, w.kernel[i])),
+          js[i]);
+    mine = arith::IndexCastOp::create(nb, l, nb.getI32Type(), mine);
+    return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, args[1],
+                                 mine);
+  };
+  return buildTiledPoolGrad(b, loc, ValueRange{grad, ordinals}, w, resultType,
+                            hit);
+}
+
+/// Whether two pools have the same windows.
+static bool sameWindow(const PoolWindow &a, const PoolWindow &b) {
+  return a.kernel == b.kernel && a.strides == b.strides &&
+         a.dilations == b.dilations && a.padding == b.padding;
 }
 
 /// A gather over input positions (n, c, p...): for each window offset j,
@@ -760,8 +844,20 @@ struct MaxPoolGradToLinalg : public OpConversionPattern<MaxPoolGradOp> {
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     PoolWindow w = PoolWindow::get(op);
     if (windowsTile(w, gradType, resultType)) {
-      rewriter.replaceOp(op, buildTiledPoolGrad(rewriter, loc, grad, indices,
-                                                w, resultType));
+      // Indices of the same pool: only which slice wins matters here, so
+      // the pool's input is scanned for it (the flat i64 index is dead).
+      auto pool = op.getIndices().getDefiningOp<MaxPoolIndicesOp>();
+      Value input =
+          pool ? rewriter.getRemappedValue(pool.getInput()) : Value();
+      if (input && sameWindow(PoolWindow::get(pool), w) &&
+          tensorType(input).getShape() == resultType.getShape() &&
+          tiledPool(w, gradType, tensorType(input))) {
+        rewriter.replaceOp(op, buildTiledPoolGradFromInput(
+                                   rewriter, loc, grad, input, w, resultType));
+        return success();
+      }
+      rewriter.replaceOp(op, buildTiledPoolGradFromIndices(
+                                 rewriter, loc, grad, indices, w, resultType));
       return success();
     }
     unsigned k = w.rank();

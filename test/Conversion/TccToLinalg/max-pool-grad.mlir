@@ -91,3 +91,41 @@ func.func @max_pool_grad_tiled(%g: tensor<1x2x2x2xf32>, %i: tensor<1x2x2x2xi64>)
       : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>) -> tensor<1x2x5x4xf32>
   return %dx : tensor<1x2x5x4xf32>
 }
+
+// -----
+
+// max_pool_grad of max_pool_indices of the same tiled pool: the scan keeps
+// each window's winning slice as an i32 ordinal (in window order, first
+// strictly larger or NaN wins), and the gradient compares it with the
+// position's window offset j1 * 2 + j2; no flat i64 index (the indices'
+// own scan, now unused, goes at the next canonicalization).
+// CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// CHECK-LABEL: func.func @max_pool_grad_of_indices
+// CHECK: linalg.yield %{{.*}} : i64
+// CHECK: %[[S0:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0] [2, 3, 4, 4] [1, 1, 2, 2]
+// CHECK: %[[S1:.*]] = tensor.extract_slice %arg0[0, 0, 0, 1] [2, 3, 4, 4] [1, 1, 2, 2]
+// CHECK: %[[S2:.*]] = tensor.extract_slice %arg0[0, 0, 1, 0] [2, 3, 4, 4] [1, 1, 2, 2]
+// CHECK: %[[S3:.*]] = tensor.extract_slice %arg0[0, 0, 1, 1] [2, 3, 4, 4] [1, 1, 2, 2]
+// CHECK: %[[O:.*]] = linalg.generic {indexing_maps = [#[[ID4]], #[[ID4]], #[[ID4]], #[[ID4]], #[[ID4]]]
+// CHECK-SAME: ins(%[[S0]], %[[S1]], %[[S2]], %[[S3]] : {{.*}}) outs(%{{.*}} : tensor<2x3x4x4xi32>)
+// CHECK: arith.cmpf ogt
+// CHECK: arith.select %{{.*}}, %c3_i32, %{{.*}} : i32
+// CHECK: linalg.yield %{{.*}} : i32
+// CHECK: %[[G:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #[[ID]]]
+// CHECK-SAME: ins(%arg1, %[[O]] : tensor<2x3x4x4xf32>, tensor<2x3x4x4xi32>) outs(%{{.*}} : tensor<2x3x4x2x4x2xf32>)
+// CHECK: %[[J1:.*]] = linalg.index 3 : index
+// CHECK: %[[J2:.*]] = linalg.index 5 : index
+// CHECK: arith.index_cast %{{.*}} : index to i32
+// CHECK: arith.cmpi eq, %{{.*}}, %{{.*}} : i32
+// CHECK: tensor.collapse_shape %[[G]] {{\[}}[0], [1], [2, 3], [4, 5]] : tensor<2x3x4x2x4x2xf32> into tensor<2x3x8x8xf32>
+func.func @max_pool_grad_of_indices(%x: tensor<2x3x8x8xf32>, %g: tensor<2x3x4x4xf32>) -> tensor<2x3x8x8xf32> {
+  %i = tcc.max_pool_indices %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+      dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, ceil_mode = false}
+      : (tensor<2x3x8x8xf32>) -> tensor<2x3x4x4xi64>
+  %dx = tcc.max_pool_grad %g, %i {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+      dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, ceil_mode = false}
+      : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xi64>) -> tensor<2x3x8x8xf32>
+  return %dx : tensor<2x3x8x8xf32>
+}
