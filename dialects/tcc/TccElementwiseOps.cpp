@@ -173,6 +173,14 @@ Value NegOp::buildScalar(OpBuilder &b, Location loc, ValueRange args, Type) {
   return arith::SubIOp::create(b, loc, constantLike(b, loc, t, 0), args[0]);
 }
 
+Value ReluOp::buildScalar(OpBuilder &b, Location loc, ValueRange args,
+                         Type) {
+  Value zero = constantLike(b, loc, args[0].getType(), 0);
+  if (isFloat(args[0].getType()))
+    return arith::MaximumFOp::create(b, loc, args[0], zero);
+  return arith::MaxSIOp::create(b, loc, args[0], zero);
+}
+
 Value AbsOp::buildScalar(OpBuilder &b, Location loc, ValueRange args, Type) {
   if (isFloat(args[0].getType()))
     return math::AbsFOp::create(b, loc, args[0]);
@@ -375,6 +383,18 @@ LogicalResult SelectOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
 LogicalResult NegOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                               SmallVectorImpl<Value> &operandGrads) {
   operandGrads[0] = vjpAt(b, *this).neg(resultGrads[0]);
+  return success();
+}
+
+LogicalResult ReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                               SmallVectorImpl<Value> &operandGrads) {
+  // PyTorch's threshold_backward: the cotangent where the result is
+  // positive, 0 elsewhere. It reads the result, which the next op (a pool, a
+  // matmul) keeps anyway, rather than the input.
+  VJP v = vjpAt(b, *this);
+  Value g = resultGrads[0], zero = v.scalar(g, 0.0);
+  Value positive = GreaterOp::create(b, v.loc, getResult(), zero);
+  operandGrads[0] = v.select(positive, g, zero);
   return success();
 }
 

@@ -120,6 +120,10 @@ class Tcc_UnaryOp<string mnemonic, string what, Type operandType,
 
 def Tcc_NegOp : Tcc_UnaryOp<"neg", "the negation", Tcc_NumericTensor>;
 def Tcc_AbsOp : Tcc_UnaryOp<"abs", "the absolute value", Tcc_NumericTensor>;
+def Tcc_ReluOp : Tcc_UnaryOp<"relu", "the rectifier `max(x, 0)` (ONNX `Relu`: "
+    "a NaN stays NaN; the derivative is 1 where the result is positive and 0 "
+    "elsewhere, at 0 too, as PyTorch's, where `tcc.max` would split a tie)",
+    Tcc_NumericTensor>;
 def Tcc_SignOp : Tcc_UnaryOp<"sign", "the sign (-1, 0 or 1)", Tcc_NumericTensor>;
 def Tcc_ExpOp : Tcc_UnaryOp<"exp", "the exponential", Tcc_FloatTensor>;
 def Tcc_LogOp : Tcc_UnaryOp<"log", "the natural logarithm", Tcc_FloatTensor>;

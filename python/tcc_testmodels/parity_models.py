@@ -9,7 +9,10 @@ not isolate:
   DropoutZero   Dropout(p=0) exported in TRAINING mode (ratio 0, training
                 mode on): the mask must keep everything;
   SmallNet      a two-layer tanh network with LayerNorm, trained with every
-                optimizer, schedule and step option.
+                optimizer, schedule and step option;
+  ReluAtZero    a ReLU whose input is exactly 0 (a zero-initialized layer):
+                PyTorch's derivative there is 0, so the layer never trains,
+                where a tie-splitting max(x, 0) would pass half the gradient.
 
 `build(name, seed)` seeds torch and constructs the model, so two calls give
 identical initial weights (one to export, one to train in PyTorch);
@@ -66,7 +69,23 @@ class SmallNet(nn.Module):
         return self.fc2(torch.tanh(self.ln(self.fc1(x))))
 
 
-MODELS = {"shared": SharedLinear, "dropout0": DropoutZero, "small": SmallNet}
+class ReluAtZero(nn.Module):
+    """head(x) + out(relu(dead(x))) with `dead` initialized to zeros."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(FEATURES, CLASSES)
+        self.dead = nn.Linear(FEATURES, 8)
+        self.out = nn.Linear(8, CLASSES)
+        nn.init.zeros_(self.dead.weight)
+        nn.init.zeros_(self.dead.bias)
+
+    def forward(self, x):
+        return self.head(x) + self.out(torch.relu(self.dead(x)))
+
+
+MODELS = {"shared": SharedLinear, "dropout0": DropoutZero, "small": SmallNet,
+          "relu0": ReluAtZero}
 
 
 def build(name, seed=0):

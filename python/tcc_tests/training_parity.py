@@ -15,8 +15,9 @@ Cases:
   mlp, cnn, gpt     the reference workloads (tcc_models/reference.py), 50
                     steps each with their own optimizer and batch size; every
                     loss within 5e-3 relative of PyTorch's;
-  shared-weights, dropout-p0, opt-*, sched-*, grad-accum, clip-grad-norm,
-  label-smoothing   tiny models (tcc_testmodels/parity_models.py), 15 steps,
+  shared-weights, dropout-p0, relu-at-zero, opt-*, sched-*, grad-accum,
+  clip-grad-norm, label-smoothing
+                    tiny models (tcc_testmodels/parity_models.py), 15 steps,
                     within 1e-4 relative: every optimizer, every LR schedule
                     (mapped to torch.optim.lr_scheduler as
                     lib/Transforms/Optimizer.cpp documents), gradient
@@ -212,7 +213,8 @@ def extra_cases():
         "lamb": (["--optimizer", "lamb", "--lr", "0.01", "--weight-decay", "0.01"],
                  lambda ps: Lamb(ps, lr=0.01, weight_decay=0.01)),
     }
-    out = [small("shared-weights", "shared", *adam), small("dropout-p0", "dropout0", *adam)]
+    out = [small("shared-weights", "shared", *adam), small("dropout-p0", "dropout0", *adam),
+           small("relu-at-zero", "relu0", *adam)]
     out += [small("opt-" + k, "small", *v) for k, v in opts.items()]
     total = str(EXTRA_STEPS)
     schedules = {

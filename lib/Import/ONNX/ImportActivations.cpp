@@ -21,8 +21,7 @@ static LogicalResult importRelu(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (!x || failed(checkKind(ctx, x, ElementKind::Numeric, "input 0")))
     return failure();
-  ctx.setOutput(0, MaxOp::create(ctx.b, ctx.loc, x,
-                                 ctx.scalar(elementTypeOf(x), 0.0)));
+  ctx.setOutput(0, ReluOp::create(ctx.b, ctx.loc, x));
   return success();
 }
 

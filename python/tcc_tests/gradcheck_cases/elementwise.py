@@ -95,6 +95,9 @@ CASES += [
     _unary("exp", shape=(), name="exp_scalar"),
     # abs'(0) = 0, as in PyTorch (the finite difference at 0 is 0 too).
     _unary("abs", shape=(4,), values=[0.0, -1.25, 2.5, 0.0], name="abs_at_zero"),
+    # relu away from its kink (at 0 a central difference gives 1/2, PyTorch
+    # and tcc 0: test/Transforms/tcc-autodiff-relu.mlir checks that rule).
+    _unary("relu", shape=(2, 3), values=[0.75, -1.25, 2.5, -0.5, 1.5, -2.0]),
     # Piecewise constant: zero gradient away from the jumps.
     _unary("sign", values=[-1.5, 0.25, 2.0, -0.75, 3.0, -2.25]),
     _unary("floor", values=[-1.5, 0.25, 2.7, -0.75, 3.4, -2.6]),
