@@ -319,20 +319,13 @@ static Value buildTiledMaxPool(OpBuilder &b, Location loc, Value input,
   SmallVector<int64_t> offsets;
   SmallVector<Value> slices =
       windowSlices(b, loc, input, w, resultType, offsets);
-  unsigned rank = resultType.getRank();
-  SmallVector<AffineMap> maps(slices.size() + 1,
-                              b.getMultiDimIdentityMap(rank));
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, slices,
-             ValueRange{createEmpty(b, loc, resultType)}, maps,
-             parallelIterators(rank),
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value m = args[0];
-               for (Value x : args.drop_front().drop_back())
-                 m = maxOf(nb, l, m, x);
-               linalg::YieldOp::create(nb, l, m);
-             })
-      .getResult(0);
+  return createPointwise(b, loc, slices, resultType,
+                         [&](OpBuilder &nb, Location l, ValueRange args) {
+                           Value m = args[0];
+                           for (Value x : args.drop_front().drop_back())
+                             m = maxOf(nb, l, m, x);
+                           linalg::YieldOp::create(nb, l, m);
+                         });
 }
 
 /// Reduces every window of `input` with `combine`, starting from `init`
@@ -537,6 +530,29 @@ static Value buildWindowGeneric(
       .getResult(inits.size() - 1);
 }
 
+/// The tag of the window slice a max-pool scan keeps, given one element of
+/// each slice in window order, as the general case's window loop does: the
+/// first is taken, then each strictly larger element (or NaN) replaces the
+/// best. `tag(s)` builds slice s's tag.
+static Value scanWindowSlices(OpBuilder &b, Location l, ValueRange elements,
+                              function_ref<Value(unsigned)> tag) {
+  Value best = elements[0], kept = tag(0);
+  for (unsigned s = 1; s < elements.size(); ++s) {
+    Value x = elements[s], better;
+    if (isa<FloatType>(x.getType())) {
+      Value gt = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best);
+      Value nan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x);
+      better = arith::OrIOp::create(b, l, gt, nan);
+    } else {
+      better = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, x, best);
+    }
+    best = arith::SelectOp::create(b, l, better, x, best);
+    Value mine = tag(s);
+    kept = arith::SelectOp::create(b, l, better, mine, kept);
+  }
+  return kept;
+}
+
 /// max_pool_indices of windows that tile the input: an elementwise generic
 /// over the window slices that scans them in window order, as the general
 /// case does: the first slice is taken, then each strictly larger element
@@ -550,28 +566,12 @@ static Value buildTiledMaxPoolIndices(OpBuilder &b, Location loc, Value input,
   SmallVector<Value> slices =
       windowSlices(b, loc, input, w, resultType, offsets);
   unsigned rank = resultType.getRank();
-  SmallVector<AffineMap> maps(slices.size() + 1,
-                              b.getMultiDimIdentityMap(rank));
   auto body = [&](OpBuilder &nb, Location l, ValueRange args) {
-    Type i64 = nb.getI64Type();
-    Value best = args[0];
-    Value offset = arith::ConstantIntOp::create(nb, l, i64, offsets[0]);
-    for (unsigned s = 1; s < slices.size(); ++s) {
-      Value x = args[s], better;
-      if (isa<FloatType>(x.getType())) {
-        Value gt =
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x, best);
-        Value nan =
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, x, x);
-        better = arith::OrIOp::create(nb, l, gt, nan);
-      } else {
-        better =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, x, best);
-      }
-      best = arith::SelectOp::create(nb, l, better, x, best);
-      Value at = arith::ConstantIntOp::create(nb, l, i64, offsets[s]);
-      offset = arith::SelectOp::create(nb, l, better, at, offset);
-    }
+    Value offset = scanWindowSlices(
+        nb, l, args.drop_back(), [&](unsigned s) -> Value {
+          return arith::ConstantIntOp::create(nb, l, nb.getI64Type(),
+                                              offsets[s]);
+        });
     SmallVector<Value> first;
     for (unsigned d = 0; d < rank; ++d) {
       Value o = linalg::IndexOp::create(nb, l, d);
@@ -584,11 +584,7 @@ static Value buildTiledMaxPoolIndices(OpBuilder &b, Location loc, Value input,
     linalg::YieldOp::create(nb, l,
                             Value(arith::AddIOp::create(nb, l, flat, offset)));
   };
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, slices,
-             ValueRange{createEmpty(b, loc, resultType)}, maps,
-             parallelIterators(rank), body)
-      .getResult(0);
+  return createPointwise(b, loc, slices, resultType, body);
 }
 
 namespace {
@@ -775,35 +771,15 @@ static Value buildTiledPoolGradFromInput(OpBuilder &b, Location loc,
   SmallVector<int64_t> offsets;
   SmallVector<Value> slices =
       windowSlices(b, loc, input, w, gradType, offsets);
-  unsigned rank = gradType.getRank();
-  auto ordinalType = gradType.clone(b.getI32Type());
-  SmallVector<AffineMap> maps(slices.size() + 1,
-                              b.getMultiDimIdentityMap(rank));
-  auto scan = [&](OpBuilder &nb, Location l, ValueRange args) {
-    Value best = args[0];
-    Value ordinal = arith::ConstantIntOp::create(nb, l, nb.getI32Type(), 0);
-    for (unsigned s = 1; s < slices.size(); ++s) {
-      Value x = args[s], better;
-      if (isa<FloatType>(x.getType()))
-        better = arith::OrIOp::create(
+  Value ordinals = createPointwise(
+      b, loc, slices, gradType.clone(b.getI32Type()),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(
             nb, l,
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x, best),
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, x, x));
-      else
-        better =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, x, best);
-      best = arith::SelectOp::create(nb, l, better, x, best);
-      ordinal = arith::SelectOp::create(
-          nb, l, better,
-          arith::ConstantIntOp::create(nb, l, nb.getI32Type(), s), ordinal);
-    }
-    linalg::YieldOp::create(nb, l, ordinal);
-  };
-  Value ordinals =
-      linalg::GenericOp::create(b, loc, TypeRange{ordinalType}, slices,
-                                ValueRange{createEmpty(b, loc, ordinalType)},
-                                maps, parallelIterators(rank), scan)
-          .getResult(0);
+            scanWindowSlices(nb, l, args.drop_back(), [&](unsigned s) -> Value {
+              return arith::ConstantIntOp::create(nb, l, nb.getI32Type(), s);
+            }));
+      });
   auto hit = [&](OpBuilder &nb, Location l, ValueRange args,
                  ArrayRef<Value> js) -> Value {
     // This position's slice: j in row-major window order.

@@ -315,21 +315,15 @@ static Value gatherCol2Im(OpBuilder &b, Location loc, Value col,
             start[i] + w.padLo[i] - j[i] * w.dilations[i];
       columns.push_back(from.extract(b, loc, regionType, col));
     }
+    Value sum = createPointwise(
+        b, loc, columns, regionType,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value acc = args[0];
+          for (Value x : args.drop_front().drop_back())
+            acc = arith::AddFOp::create(nb, l, acc, x);
+          linalg::YieldOp::create(nb, l, acc);
+        });
     unsigned rank = regionShape.size();
-    SmallVector<AffineMap> maps(columns.size() + 1,
-                                b.getMultiDimIdentityMap(rank));
-    Value sum =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{regionType}, columns,
-            ValueRange{createEmpty(b, loc, regionType)}, maps,
-            parallelIterators(rank),
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value acc = args[0];
-              for (Value x : args.drop_front().drop_back())
-                acc = arith::AddFOp::create(nb, l, acc, x);
-              linalg::YieldOp::create(nb, l, acc);
-            })
-            .getResult(0);
     SmallVector<int64_t> offsets(lead.size(), 0), ones(rank, 1);
     offsets.append(start.begin(), start.end());
     image = tensor::InsertSliceOp::create(

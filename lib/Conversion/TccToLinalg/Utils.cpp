@@ -55,3 +55,15 @@ TypedAttr tcc::getHighestAttr(Type type) { return getLimitAttr(type, false); }
 SmallVector<utils::IteratorType> tcc::parallelIterators(unsigned n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
+
+Value tcc::createPointwise(
+    OpBuilder &b, Location loc, ValueRange inputs, RankedTensorType resultType,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+  unsigned rank = resultType.getRank();
+  SmallVector<AffineMap> maps(inputs.size() + 1,
+                              b.getMultiDimIdentityMap(rank));
+  return linalg::GenericOp::create(b, loc, TypeRange{resultType}, inputs,
+                                   ValueRange{createEmpty(b, loc, resultType)},
+                                   maps, parallelIterators(rank), body)
+      .getResult(0);
+}

@@ -35,6 +35,13 @@ TypedAttr getHighestAttr(Type type);
 /// A linalg.generic iterator list of `n` parallel iterators.
 SmallVector<utils::IteratorType> parallelIterators(unsigned n);
 
+/// A linalg.generic computing a fresh tensor of `resultType` pointwise from
+/// `inputs`, all of its shape (identity maps, parallel loops); `body` gets
+/// the inputs' elements and the output's, and yields.
+Value createPointwise(
+    OpBuilder &b, Location loc, ValueRange inputs, RankedTensorType resultType,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body);
+
 } // namespace mlir::tcc
 
 #endif // TCC_LIB_CONVERSION_TCCTOLINALG_UTILS_H

@@ -246,6 +246,41 @@ void packPanel(RewriterBase &rewriter, linalg::LinalgOp op, MatmulDims d,
       });
 }
 
+namespace {
+
+/// The operands of `op` restricted to columns [col, col + size) of loop n.
+SmallVector<Value> columnSlice(OpBuilder &b, Location loc, linalg::LinalgOp op,
+                               ArrayRef<int64_t> ranges, unsigned n,
+                               OpFoldResult col, int64_t size) {
+  SmallVector<OpFoldResult> offsets(ranges.size(), b.getIndexAttr(0)), sizes,
+      bounds;
+  offsets[n] = col;
+  for (auto [i, range] : llvm::enumerate(ranges)) {
+    bounds.push_back(b.getIndexAttr(range));
+    sizes.push_back(b.getIndexAttr(i == n ? size : range));
+  }
+  return linalg::makeTiledShapes(b, loc, op, op->getOperands(), offsets, sizes,
+                                 bounds, /*omitPartialTileCheck=*/true);
+}
+
+/// A named contraction (a generic one would be vectorized as a
+/// multi-reduction, not as a vector.contract) of `operands` (A, B, C) that
+/// carries the pass's marks (names "tcc.*") of `from`.
+linalg::ContractOp createMarkedContract(OpBuilder &b, Location loc,
+                                        ArrayRef<Value> operands,
+                                        ArrayRef<AffineMap> maps,
+                                        Operation *from) {
+  auto contract = linalg::ContractOp::create(
+      b, loc, ValueRange{operands[0], operands[1]}, ValueRange{operands[2]},
+      b.getAffineMapArrayAttr(maps));
+  for (NamedAttribute attr : from->getAttrs())
+    if (attr.getName().strref().starts_with("tcc."))
+      contract->setAttr(attr.getName(), attr.getValue());
+  return contract;
+}
+
+} // namespace
+
 SmallVector<Operation *> usePackedPanel(RewriterBase &rewriter,
                                         linalg::LinalgOp op, MatmulDims d,
                                         PackableB operands, Value scratch,
@@ -279,16 +314,8 @@ SmallVector<Operation *> usePackedPanel(RewriterBase &rewriter,
   forEachStrip(
       rewriter, loc, ranges[d.n] / width,
       [&](OpBuilder &nested, Location l, Value nb) {
-        SmallVector<OpFoldResult> offsets(ranges.size(), nested.getIndexAttr(0)),
-            sizes, bounds;
-        offsets[d.n] = mulIndex(nested, l, nb, width);
-        for (auto [i, range] : llvm::enumerate(ranges)) {
-          bounds.push_back(nested.getIndexAttr(range));
-          sizes.push_back(nested.getIndexAttr(i == d.n ? width : range));
-        }
-        SmallVector<Value> tiled = linalg::makeTiledShapes(
-            nested, l, op, op->getOperands(), offsets, sizes, bounds,
-            /*omitPartialTileCheck=*/true);
+        SmallVector<Value> tiled = columnSlice(
+            nested, l, op, ranges, d.n, mulIndex(nested, l, nb, width), width);
         Value strip2d = block(nested, l, scratch, mulIndex(nested, l, nb, kc),
                               nested.getIndexAttr(0), kc, width);
         tiled[operands.b] =
@@ -297,38 +324,17 @@ SmallVector<Operation *> usePackedPanel(RewriterBase &rewriter,
                 : memref::ExpandShapeOp::create(nested, l, stripShape, strip2d,
                                                 expansion)
                       .getResult();
-        // A named contraction (a generic one would be vectorized as a
-        // multi-reduction, not as a vector.contract).
-        auto strip = linalg::ContractOp::create(
-            nested, l, ValueRange{tiled[0], tiled[1]}, ValueRange{tiled[2]},
-            nested.getAffineMapArrayAttr(maps));
-        // The pass's marks (names "tcc.*") go along.
-        for (NamedAttribute attr : op->getAttrs())
-          if (attr.getName().strref().starts_with("tcc."))
-            strip->setAttr(attr.getName(), attr.getValue());
-        strips.push_back(strip);
+        strips.push_back(createMarkedContract(nested, l, tiled, maps, op));
       });
   // Columns past the last full strip (N not a multiple of the width) read
   // B where it is.
   int64_t full = ranges[d.n] / width * width;
-  if (full != ranges[d.n]) {
-    SmallVector<OpFoldResult> offsets, sizes, bounds;
-    for (auto [i, range] : llvm::enumerate(ranges)) {
-      offsets.push_back(rewriter.getIndexAttr(i == d.n ? full : 0));
-      sizes.push_back(rewriter.getIndexAttr(i == d.n ? range - full : range));
-      bounds.push_back(rewriter.getIndexAttr(range));
-    }
-    SmallVector<Value> tiled = linalg::makeTiledShapes(
-        rewriter, loc, op, op->getOperands(), offsets, sizes, bounds,
-        /*omitPartialTileCheck=*/true);
-    auto rest = linalg::ContractOp::create(
-        rewriter, loc, ValueRange{tiled[0], tiled[1]}, ValueRange{tiled[2]},
-        rewriter.getAffineMapArrayAttr(originalMaps));
-    for (NamedAttribute attr : op->getAttrs())
-      if (attr.getName().strref().starts_with("tcc."))
-        rest->setAttr(attr.getName(), attr.getValue());
-    strips.push_back(rest);
-  }
+  if (full != ranges[d.n])
+    strips.push_back(createMarkedContract(
+        rewriter, loc,
+        columnSlice(rewriter, loc, op, ranges, d.n, rewriter.getIndexAttr(full),
+                    ranges[d.n] - full),
+        originalMaps, op));
   rewriter.eraseOp(op);
   return strips;
 }
@@ -341,17 +347,14 @@ linalg::LinalgOp toNamedContraction(RewriterBase &rewriter,
       !op.hasPureBufferSemantics())
     return op;
   rewriter.setInsertionPoint(op);
-  auto named = linalg::ContractOp::create(
-      rewriter, op.getLoc(), op.getDpsInputs(),
-      ValueRange{op.getDpsInitOperand(0)->get()}, generic.getIndexingMaps());
+  SmallVector<Value> operands(op->getOperands());
+  auto named = createMarkedContract(rewriter, op.getLoc(), operands,
+                                    op.getIndexingMapsArray(), op);
   // The same computation only if linalg.contract infers the same loops.
   if (named.getIteratorTypesArray() != op.getIteratorTypesArray()) {
     rewriter.eraseOp(named);
     return op;
   }
-  for (NamedAttribute attr : op->getAttrs())
-    if (attr.getName().strref().starts_with("tcc."))
-      named->setAttr(attr.getName(), attr.getValue());
   rewriter.eraseOp(op);
   return named;
 }
